@@ -1,0 +1,34 @@
+# Torget: `make run` serves the demo on SQLite, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export TORGET_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test lint messages clean
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Torget needs Python 3.11 or newer.")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+## run: install, migrate, load the demo if empty, serve web + worker at http://127.0.0.1:$(PORT)
+run: $(BIN)/.installed
+	$(BIN)/torget run --port $(PORT)
+
+## test: the whole suite on SQLite, then on PostgreSQL when reachable (required in CI)
+test: $(BIN)/.installed
+	@bash scripts/test.sh
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+
+## messages: refresh the Swedish translation catalogue after changing user-facing text
+messages: $(BIN)/.installed
+	cd src/torget && ../../$(BIN)/torget makemessages -l sv --no-location
+	msgfmt --check -o src/torget/locale/sv/LC_MESSAGES/django.mo src/torget/locale/sv/LC_MESSAGES/django.po
+
+clean:
+	rm -rf $(VENV) var test-artifacts .pytest_cache

@@ -1,0 +1,262 @@
+"""Pages of the channel register. Each view parses input, calls one service or selector, renders."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from torget.organisations.access import RoleRequired, check_role
+from torget.organisations.decorators import person_required
+from torget.organisations.selectors import units_list
+
+from . import selectors, services
+from .forms import ChannelForm, ChecklistForm, CommentForm, ReviewForm, RiskAssessmentForm
+from .lifecycle import STEPS, TransitionRefused, may_edit, steps_for
+from .models import Platform, Status
+
+LIFECYCLE_PATH = [
+    Status.PROPOSED,
+    Status.RISK_ASSESSMENT,
+    Status.DECISION,
+    Status.PREPARING,
+    Status.ACTIVE,
+]
+
+
+@person_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    person = request.person
+    channels = selectors.channels_list(person=person)
+    counts = {status: 0 for status in Status.values}
+    for status in channels.values_list("status", flat=True):
+        counts[status] += 1
+    return render(
+        request,
+        "channels/dashboard.html",
+        {
+            "awaiting": selectors.channels_awaiting(person=person),
+            "overdue": selectors.channels_review_overdue(person=person),
+            "inactive": selectors.channels_inactive(person=person),
+            "status_counts": [(Status(s), counts[s]) for s in Status.values],
+            "total": sum(counts.values()),
+        },
+    )
+
+
+@person_required
+def register(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    unit = params.get("unit", "")
+    channels = selectors.channels_list(
+        person=request.person,
+        status=params.get("status", "") if params.get("status") in Status.values else "",
+        platform=params.get("platform", "") if params.get("platform") in Platform.values else "",
+        unit_id=int(unit) if unit.isdigit() else None,
+        query=params.get("q", "").strip(),
+    )
+    return render(
+        request,
+        "channels/register.html",
+        {
+            "channels": channels,
+            "params": params,
+            "statuses": Status.choices,
+            "platforms": Platform.choices,
+            "units": units_list(person=request.person),
+            "may_propose": request.person.has_role(*services.PROPOSERS),
+        },
+    )
+
+
+@person_required
+def propose(request: HttpRequest) -> HttpResponse:
+    check_role(request.person, services.PROPOSERS)
+    form = ChannelForm(request.POST or None, person=request.person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            channel = services.channel_propose(
+                person=request.person,
+                fields=form.channel_fields(),
+                administrators=form.cleaned_data["administrators"],
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("The proposal was sent to the communicators for review."))
+            return redirect("channel_detail", slug=channel.slug)
+    return render(request, "channels/channel_form.html", {"form": form, "proposing": True})
+
+
+@person_required
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = selectors.channel_get(person=request.person, slug=slug)
+    if not may_edit(request.person, channel):
+        raise RoleRequired(_("You may not change this channel."))
+    form = ChannelForm(request.POST or None, instance=channel, person=request.person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.channel_update(
+                person=request.person,
+                channel=channel,
+                fields=form.channel_fields(),
+                administrators=form.cleaned_data["administrators"],
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("channel_detail", slug=channel.slug)
+    return render(request, "channels/channel_form.html", {"form": form, "channel": channel})
+
+
+def _attach_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@person_required
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = selectors.channel_get(person=request.person, slug=slug)
+    return _render_detail(request, channel)
+
+
+def _render_detail(request: HttpRequest, channel, status: int = 200, **forms) -> HttpResponse:
+    person = request.person
+    steps = steps_for(person, channel)
+    actions = {step.action for step in steps}
+    path_index = LIFECYCLE_PATH.index(channel.status) if channel.status in LIFECYCLE_PATH else None
+    return render(
+        request,
+        "channels/channel_detail.html",
+        {
+            "channel": channel,
+            "step_forms": [
+                (step, forms.get(f"comment_{step.action}") or _comment_form(step))
+                for step in steps
+                if step.action != "assess_risk"
+            ],
+            "risk_form": forms.get("risk_form")
+            or (RiskAssessmentForm() if "assess_risk" in actions else None),
+            "checklist_form": forms.get("checklist_form")
+            or (
+                ChecklistForm(initial={f: getattr(channel, f) for f in services.CHECKLIST_FIELDS})
+                if "launch" in actions
+                else None
+            ),
+            "review_form": forms.get("review_form")
+            or (
+                ReviewForm()
+                if channel.status in (Status.ACTIVE, Status.PAUSED)
+                and person.has_role(*services.REVIEWERS)
+                else None
+            ),
+            "may_edit": may_edit(person, channel),
+            "history": selectors.channel_history(channel=channel),
+            "risk_assessments": channel.risk_assessments.select_related("assessed_by"),
+            "reviews": channel.reviews.select_related("reviewed_by")[:10],
+            "lifecycle_path": [
+                {
+                    "status": Status(s),
+                    "done": path_index is not None and i < path_index,
+                    "current": s == channel.status,
+                }
+                for i, s in enumerate(LIFECYCLE_PATH)
+            ],
+        },
+        status=status,
+    )
+
+
+def _comment_form(step, data=None) -> CommentForm:
+    return CommentForm(
+        data,
+        prefix=step.action,
+        required=step.needs_comment,
+        label=_("Reason") if step.needs_comment else _("Comment (optional)"),
+    )
+
+
+@require_POST
+@person_required
+def step(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    channel = selectors.channel_get(person=request.person, slug=slug)
+    if action not in STEPS or action == "assess_risk":
+        return _render_detail(request, channel, status=404)
+    form = _comment_form(STEPS[action], request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason."))
+        return _render_detail(request, channel, status=400, **{f"comment_{action}": form})
+    try:
+        services.channel_step(
+            person=request.person,
+            channel=channel,
+            action=action,
+            comment=form.cleaned_data["comment"],
+        )
+    except TransitionRefused as refusal:
+        messages.error(request, refusal.message)
+        return _render_detail(request, channel, status=409)
+    messages.success(request, _("Done: %(step)s.") % {"step": STEPS[action].label})
+    return redirect("channel_detail", slug=channel.slug)
+
+
+@require_POST
+@person_required
+def assess_risk(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = selectors.channel_get(person=request.person, slug=slug)
+    form = RiskAssessmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.channel_assess_risk(
+                person=request.person, channel=channel, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        except TransitionRefused as refusal:
+            messages.error(request, refusal.message)
+            return _render_detail(request, channel, status=409)
+        else:
+            messages.success(request, _("The risk assessment was recorded."))
+            return redirect("channel_detail", slug=channel.slug)
+    return _render_detail(request, channel, status=400, risk_form=form)
+
+
+@require_POST
+@person_required
+def checklist(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = selectors.channel_get(person=request.person, slug=slug)
+    form = ChecklistForm(request.POST)
+    form.is_valid()  # only booleans: always valid
+    try:
+        services.channel_checklist_update(person=request.person, channel=channel, **form.flags())
+    except TransitionRefused as refusal:
+        messages.error(request, refusal.message)
+        return _render_detail(request, channel, status=409)
+    messages.success(request, _("The checklist was saved."))
+    return redirect("channel_detail", slug=channel.slug)
+
+
+@require_POST
+@person_required
+def review(request: HttpRequest, slug: str) -> HttpResponse:
+    channel = selectors.channel_get(person=request.person, slug=slug)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.channel_review_record(
+                person=request.person, channel=channel, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        except TransitionRefused as refusal:
+            messages.error(request, refusal.message)
+            return _render_detail(request, channel, status=409)
+        else:
+            messages.success(request, _("The review was recorded."))
+            return redirect("channel_detail", slug=channel.slug)
+    return _render_detail(request, channel, status=400, review_form=form)

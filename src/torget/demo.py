@@ -1,0 +1,405 @@
+"""The demo organisation, "Exempla kommun": units, a person in every role and sixteen channels
+in every state of their life, each taken there through the real services so that its history
+and the audit log are real too."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from torget.channels import services as channel_services
+from torget.channels.models import Channel, CommentPolicy, Platform, PostingPeriod
+from torget.organisations.models import Organisation, Person, Role, Unit
+from torget.organisations.services import audit_record, person_create
+
+DEMO_PASSWORD = "demo"
+DEMO_SLUG = "exempla"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    name: str
+    title: str
+    roles: tuple[str, ...]
+    unit: str
+
+
+LOGINS = [
+    DemoLogin("admin", "Elin Ek", "systemförvaltare", (Role.ORG_ADMIN,), "Kommunledningskontoret"),
+    DemoLogin("chef", "Per Lind", "kommunikationschef", (Role.MANAGER,), "Kommunledningskontoret"),
+    DemoLogin(
+        "kulturchef",
+        "Maria Holm",
+        "kultur- och fritidschef",
+        (Role.MANAGER,),
+        "Kultur- och fritidsförvaltningen",
+    ),
+    DemoLogin(
+        "kommunikator", "Sara Berg", "kommunikatör", (Role.COMMUNICATOR,), "Kommunledningskontoret"
+    ),
+    DemoLogin(
+        "sidansvarig", "Jonas Ali", "webbredaktör", (Role.CHANNEL_ADMIN,), "Kommunledningskontoret"
+    ),
+    DemoLogin(
+        "bibliotekarie",
+        "Lina Öberg",
+        "bibliotekarie",
+        (Role.CHANNEL_ADMIN,),
+        "Kultur- och fritidsförvaltningen",
+    ),
+    DemoLogin(
+        "registrator", "Karin Sjö", "registrator", (Role.REGISTRAR,), "Kommunledningskontoret"
+    ),
+    DemoLogin("arkivarie", "Olof Dahl", "arkivarie", (Role.ARCHIVIST,), "Kommunledningskontoret"),
+    DemoLogin(
+        "sakerhet",
+        "Amir Haddad",
+        "informationssäkerhetssamordnare",
+        (Role.SECURITY_OFFICER,),
+        "Kommunledningskontoret",
+    ),
+    DemoLogin("revisor", "Eva Nord", "internrevisor", (Role.AUDITOR,), "Kommunledningskontoret"),
+]
+
+UNITS = [
+    "Kommunledningskontoret",
+    "Kultur- och fritidsförvaltningen",
+    "Barn- och utbildningsförvaltningen",
+    "Socialförvaltningen",
+    "Samhällsbyggnadsförvaltningen",
+]
+
+# (platform, name, address, unit, manager, admin, target status, extra fields)
+CHANNELS = [
+    (
+        Platform.FACEBOOK,
+        "Exempla kommun",
+        "https://www.facebook.com/exemplakommun",
+        "Kommunledningskontoret",
+        "chef",
+        "sidansvarig",
+        "active",
+        {
+            "ads_allowed": True,
+            "crisis_channel": True,
+            "posting_goal": 1,
+            "posting_period": PostingPeriod.DAY,
+        },
+    ),
+    (
+        Platform.INSTAGRAM,
+        "Exempla kommun",
+        "https://www.instagram.com/exemplakommun",
+        "Kommunledningskontoret",
+        "chef",
+        "sidansvarig",
+        "active",
+        {"crisis_channel": True},
+    ),
+    (
+        Platform.X,
+        "@exempla",
+        "https://x.com/exempla",
+        "Kommunledningskontoret",
+        "chef",
+        "sidansvarig",
+        "active",
+        {"crisis_channel": True},
+    ),
+    (
+        Platform.YOUTUBE,
+        "Exempla kommun",
+        "https://www.youtube.com/@exemplakommun",
+        "Kommunledningskontoret",
+        "chef",
+        "sidansvarig",
+        "active",
+        {},
+    ),
+    (
+        Platform.LINKEDIN,
+        "Exempla kommun – jobba hos oss",
+        "https://www.linkedin.com/company/exempla-kommun",
+        "Kommunledningskontoret",
+        "chef",
+        "sidansvarig",
+        "active",
+        {"_review_overdue": True},
+    ),
+    (
+        Platform.MASTODON,
+        "Exempla kommun",
+        "https://social.exempla.se/@kommun",
+        "Kommunledningskontoret",
+        "chef",
+        "sidansvarig",
+        "active",
+        {"crisis_channel": True},
+    ),
+    (
+        Platform.BLUESKY,
+        "Exempla kommun",
+        "https://bsky.app/profile/exempla.se",
+        "Kommunledningskontoret",
+        "chef",
+        "sidansvarig",
+        "active",
+        {"_inactive": True},
+    ),
+    (
+        Platform.WORDPRESS,
+        "Kommunbloggen",
+        "https://blogg.exempla.se",
+        "Kommunledningskontoret",
+        "chef",
+        "sidansvarig",
+        "active",
+        {},
+    ),
+    (
+        Platform.TIKTOK,
+        "Bibliotek Exempla",
+        "https://www.tiktok.com/@bibliotekexempla",
+        "Kultur- och fritidsförvaltningen",
+        "kulturchef",
+        "bibliotekarie",
+        "paused",
+        {"_pause": "Pausat medan säkerhetsriskerna med appen ses över (IT-säkerhet)."},
+    ),
+    (
+        Platform.INSTAGRAM,
+        "Fritidsgården Exempla",
+        "https://www.instagram.com/fritidsgardenexempla",
+        "Kultur- och fritidsförvaltningen",
+        "kulturchef",
+        "bibliotekarie",
+        "preparing",
+        {},
+    ),
+    (
+        Platform.X,
+        "Räddningstjänsten Exempla",
+        "https://x.com/raddningexempla",
+        "Samhällsbyggnadsförvaltningen",
+        "chef",
+        "sidansvarig",
+        "decision",
+        {"crisis_channel": True},
+    ),
+    (
+        Platform.TIKTOK,
+        "Kulturskolan Exempla",
+        "https://www.tiktok.com/@kulturskolanexempla",
+        "Kultur- och fritidsförvaltningen",
+        "kulturchef",
+        "bibliotekarie",
+        "risk_assessment",
+        {
+            "comment_policy": CommentPolicy.CLOSED,
+            "comment_policy_reason": "Målgruppen är barn; kommentarer stängs så att de inte delar "
+            "känsliga uppgifter.",
+        },
+    ),
+    (
+        Platform.FACEBOOK,
+        "Äldreomsorgen i Exempla",
+        "https://www.facebook.com/aldreomsorgexempla",
+        "Socialförvaltningen",
+        "chef",
+        "sidansvarig",
+        "proposed",
+        {},
+    ),
+    (
+        Platform.FACEBOOK,
+        "Exempla skolor",
+        "https://www.facebook.com/exemplaskolor",
+        "Barn- och utbildningsförvaltningen",
+        "chef",
+        "sidansvarig",
+        "returned",
+        {},
+    ),
+    (
+        Platform.FACEBOOK,
+        "Turism i Exempla",
+        "https://www.facebook.com/turismexempla",
+        "Kultur- och fritidsförvaltningen",
+        "kulturchef",
+        "bibliotekarie",
+        "closed",
+        {"_close": "Turistinformationen flyttade till regionens gemensamma kanal."},
+    ),
+    (
+        Platform.TIKTOK,
+        "Ungdomsrådet",
+        "https://www.tiktok.com/@ungdomsradetexempla",
+        "Kultur- och fritidsförvaltningen",
+        "kulturchef",
+        "bibliotekarie",
+        "rejected",
+        {},
+    ),
+]
+
+PATH = ["proposed", "risk_assessment", "decision", "preparing", "active"]
+
+
+def demo_exists() -> bool:
+    return Organisation.objects.filter(slug=DEMO_SLUG).exists()
+
+
+@transaction.atomic
+def demo_load() -> Organisation:
+    """Create Exempla kommun. Refuses if it is already there."""
+    if demo_exists():
+        raise ValueError("The demo organisation already exists.")
+    org = Organisation.objects.create(
+        slug=DEMO_SLUG,
+        name="Exempla kommun",
+        website="https://www.exempla.se",
+        records_request_email="registrator@exempla.se",
+        records_request_phone="0123-45 67 00",
+        records_request_info=(
+            "Be om att få ta del av allmänna handlingar från våra kanaler genom att kontakta "
+            "registratorn. Du behöver inte tala om vem du är eller varför du vill ha dem."
+        ),
+    )
+    audit_record(organisation=org, actor=None, action="organisation.create", target=org)
+    units = {name: Unit.objects.create(organisation=org, name=name) for name in UNITS}
+    people = {
+        login.username: person_create(
+            organisation=org,
+            username=login.username,
+            password=DEMO_PASSWORD,
+            name=login.name,
+            title=login.title,
+            roles=login.roles,
+            unit=units[login.unit],
+            email=f"{login.username}@exempla.se",
+        )
+        for login in LOGINS
+    }
+    for spec in CHANNELS:
+        _channel(people, units, *spec)
+    return org
+
+
+def _channel(people, units, platform, name, address, unit, manager, admin, target, extra):
+    extra = dict(extra)
+    review_overdue = extra.pop("_review_overdue", False)
+    inactive = extra.pop("_inactive", False)
+    pause_reason = extra.pop("_pause", "")
+    close_reason = extra.pop("_close", "")
+    proposer = people[admin]
+    fields = {
+        "platform": platform,
+        "name": name,
+        "address": address,
+        "unit": units[unit],
+        "responsible_manager": people[manager],
+        "need": f"Invånarna som följer {name} vill ha snabba besked och kunna ställa frågor där "
+        "de redan finns.",
+        "organisation_goal": "Invånarna ska ha lätt att få information och kontakt med kommunen",
+        "purpose": f"Informera om och föra dialog kring {unit.lower()}s verksamhet.",
+        "target_groups": "Invånare i Exempla, särskilt de som inte besöker exempla.se.",
+        "content_plan": "Nyheter från verksamheten, svar på frågor, bilder från vardagen.",
+        "desired_effects": "Fler hittar rätt information; färre samtal om enkla frågor.",
+        "complements_website": "Länkar till exempla.se för fullständig information.",
+        "hours_per_week": 4,
+        "posting_goal": 3,
+        "posting_period": PostingPeriod.WEEK,
+        "page_rules": "Vi tar bort inlägg som bryter mot lag, innehåller personuppgifter eller "
+        "är reklam. Kritik mot kommunen är välkommen.",
+        "archive_from": datetime.date(2024, 1, 1),
+        **extra,
+    }
+    channel = channel_services.channel_propose(
+        person=proposer, fields=fields, administrators=[people[admin]]
+    )
+    communicator, security, chief = people["kommunikator"], people["sakerhet"], people[manager]
+    if target == "returned":
+        channel_services.channel_step(
+            person=communicator,
+            channel=channel,
+            action="send_back",
+            comment="Beskriv hur kanalen kompletterar skolornas webbplatser och vem som svarar "
+            "på helger.",
+        )
+        return channel
+    if target == "proposed":
+        return channel
+    channel_services.channel_step(person=communicator, channel=channel, action="approve")
+    if target == "risk_assessment":
+        return channel
+    benefit = target != "rejected"
+    channel_services.channel_assess_risk(
+        person=security,
+        channel=channel,
+        assessment="Plattformen samlar in data om användarna. Kontot hanteras från en separat "
+        "telefon som inte är ansluten till kommunens nät; tvåfaktorsinloggning krävs.",
+        benefit_outweighs_risk=benefit,
+        special_reasons="Målgruppen nås inte i kommunens egna kanaler." if benefit else "",
+        reevaluate_on=timezone.localdate() + datetime.timedelta(days=365),
+    )
+    if target == "decision":
+        return channel
+    if target == "rejected":
+        channel_services.channel_step(
+            person=chief,
+            channel=channel,
+            action="reject",
+            comment="Riskerna väger tyngre än nyttan för en målgrupp av barn.",
+        )
+        return channel
+    channel_services.channel_step(
+        person=chief, channel=channel, action="open", comment="Resurser finns för ett år."
+    )
+    if target == "preparing":
+        channel_services.channel_checklist_update(
+            person=proposer, channel=channel, has_profile_picture=True, has_description=True
+        )
+        return channel
+    channel_services.channel_checklist_update(
+        person=proposer,
+        channel=channel,
+        has_profile_picture=True,
+        has_description=True,
+        has_page_rules=True,
+        is_listed_publicly=True,
+    )
+    channel_services.channel_step(person=proposer, channel=channel, action="launch")
+    if pause_reason:
+        channel_services.channel_step(
+            person=security, channel=channel, action="pause", comment=pause_reason
+        )
+    if close_reason:
+        channel_services.channel_step(
+            person=chief, channel=channel, action="close", comment=close_reason
+        )
+    now = timezone.now()
+    # Demo-only dates, so that the dashboard has something to show.
+    if review_overdue:
+        Channel.objects.filter(pk=channel.pk).update(
+            next_review_due=timezone.localdate() - datetime.timedelta(days=20)
+        )
+    if channel.status == "active":
+        Channel.objects.filter(pk=channel.pk).update(
+            last_activity_at=now - datetime.timedelta(days=60 if inactive else 1),
+            launched_at=now - datetime.timedelta(days=400),
+        )
+    return channel
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    people = {
+        p.user.username: p
+        for p in Person.objects.select_related("user").filter(organisation__slug=DEMO_SLUG)
+    }
+    return [
+        (login.username, DEMO_PASSWORD, ", ".join(str(Role(r).label) for r in login.roles))
+        for login in LOGINS
+        if login.username in people
+    ]

@@ -1,0 +1,1 @@
+"""Organisations (tenants), units, people, roles and the audit log."""

@@ -1,0 +1,48 @@
+"""Reads for organisations, always scoped to the acting person's organisation."""
+
+import datetime
+
+from django.db.models import QuerySet
+
+from .access import check_role
+from .models import AuditEvent, Person, Role, Unit
+
+AUDIT_READERS = (Role.AUDITOR, Role.ORG_ADMIN)
+
+
+def audit_events_list(
+    *,
+    person: Person,
+    action: str = "",
+    actor_id: int | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[AuditEvent]:
+    check_role(person, AUDIT_READERS)
+    events = AuditEvent.objects.filter(organisation=person.organisation).select_related("actor")
+    if action:
+        events = events.filter(action__startswith=action)
+    if actor_id:
+        events = events.filter(actor_id=actor_id)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    if since:
+        events = events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__date__lte=until)
+    return events
+
+
+def units_list(*, person: Person) -> QuerySet[Unit]:
+    return Unit.objects.filter(organisation=person.organisation)
+
+
+def people_list(*, person: Person, role: str = "") -> QuerySet[Person]:
+    people = Person.objects.filter(organisation=person.organisation, user__is_active=True)
+    if role:
+        people = people.filter(role_assignments__role=role)
+    return people.distinct()

@@ -1,0 +1,43 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from torget.api import api
+from torget.channels import public as public_views
+from torget.channels import views as channel_views
+from torget.organisations import views as organisation_views
+
+urlpatterns = [
+    path("", channel_views.dashboard, name="dashboard"),
+    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("register/", channel_views.register, name="register"),
+    path("register/ny/", channel_views.propose, name="channel_propose"),
+    path("register/<slug:slug>/", channel_views.detail, name="channel_detail"),
+    path("register/<slug:slug>/andra/", channel_views.edit, name="channel_edit"),
+    path("register/<slug:slug>/steg/<slug:action>/", channel_views.step, name="channel_step"),
+    path(
+        "register/<slug:slug>/riskbedomning/", channel_views.assess_risk, name="channel_assess_risk"
+    ),
+    path("register/<slug:slug>/checklista/", channel_views.checklist, name="channel_checklist"),
+    path("register/<slug:slug>/inventering/", channel_views.review, name="channel_review"),
+    path("logg/", organisation_views.audit_log, name="audit_log"),
+    path("kanaler/", public_views.channel_list, name="public_channels"),
+    path("kanaler.json", public_views.channel_list_json, name="public_channels_json"),
+    path("kanaler.csv", public_views.channel_list_csv, name="public_channels_csv"),
+    path("kanaler.schema.json", public_views.channel_list_schema, name="public_channels_schema"),
+    path(
+        "kanaler/<slug:organisation_slug>/", public_views.channel_list, name="public_channels_org"
+    ),
+    path(
+        "kanaler/<slug:organisation_slug>.json",
+        public_views.channel_list_json,
+        name="public_channels_org_json",
+    ),
+    path(
+        "kanaler/<slug:organisation_slug>.csv",
+        public_views.channel_list_csv,
+        name="public_channels_org_csv",
+    ),
+    path("api/", api.urls),
+]
