@@ -35,3 +35,38 @@ def client_as(client):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+    require_chromium()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page_as(browser, live_server):
+    """A logged-in browser page for a person, through the real login form."""
+    contexts = []
+
+    def open_page(person, password="test-password"):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_server.url}/logga-in/")
+        page.get_by_label("Användarnamn").fill(person.user.username)
+        page.get_by_label("Lösenord").fill(password)
+        page.get_by_role("button", name="Logga in").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
