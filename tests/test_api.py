@@ -2,8 +2,8 @@
 
 import pytest
 
-from torget.organisations.services import api_token_create
 from tests.factories import channel_in
+from torget.organisations.services import api_token_create
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ with the public list following. Screenshots land in test-artifacts/screenshots/.
 
 import pytest
 
+from tests.browser import accessibility_violations, screenshot
 from torget.channels.models import Channel, Status
 from torget.organisations.models import AuditEvent
-from tests.browser import accessibility_violations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,8 +30,10 @@ def test_channel_from_proposal_to_closed(page_as, live_server, world, browser):
     page.locator("#id_responsible_manager").select_option(str(world.manager.pk))
     page.get_by_label(str(world.channel_admin)).check()
     for field, text in [
-        ("need", "Unga lånar färre böcker."), ("organisation_goal", "Läslust hos unga"),
-        ("purpose", "Boktips och evenemang."), ("target_groups", "Unga 13–19 år"),
+        ("need", "Unga lånar färre böcker."),
+        ("organisation_goal", "Läslust hos unga"),
+        ("purpose", "Boktips och evenemang."),
+        ("target_groups", "Unga 13–19 år"),
         ("desired_effects", "Fler unga på biblioteket"),
         ("complements_website", "Länkar till evenemangskalendern"),
         ("content_plan", "Boktips varje vecka"),
@@ -110,12 +112,19 @@ def test_channel_from_proposal_to_closed(page_as, live_server, world, browser):
     channel.refresh_from_db()
     assert channel.status == Status.CLOSED
     audited = set(
-        AuditEvent.objects.filter(object_id=str(channel.pk), object_type="channels.channel")
-        .values_list("action", flat=True)
+        AuditEvent.objects.filter(
+            object_id=str(channel.pk), object_type="channels.channel"
+        ).values_list("action", flat=True)
     )
     assert audited == {
-        "channel.propose", "channel.approve", "channel.assess_risk", "channel.open",
-        "channel.checklist", "channel.launch", "channel.pause", "channel.close",
+        "channel.propose",
+        "channel.approve",
+        "channel.assess_risk",
+        "channel.open",
+        "channel.checklist",
+        "channel.launch",
+        "channel.pause",
+        "channel.close",
     }
 
     # The auditor sees the whole trail in the audit log.

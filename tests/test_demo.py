@@ -59,14 +59,17 @@ def test_torget_run_serves_the_demo_and_stops_cleanly(tmp_path):
     env.pop("TORGET_SECRET_KEY", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "torget.cli", "run", "--port", str(port), "--web-workers", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         body = ""
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/kanaler/", timeout=2) as r:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/kanaler/", timeout=2) as r:
                     body = r.read().decode()
                 break
             except OSError:

@@ -10,17 +10,27 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import channel_in, days_ago
 from torget.channels.models import Channel
 from torget.channels.public import SCHEMA_PATH
-from tests.factories import channel_in, days_ago
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def channels(world, other_world):
-    made = {status: channel_in(world, status, name=f"Kanal {status}") for status in
-            ["proposed", "decision", "preparing", "active", "paused", "closed", "rejected"]}
+    made = {
+        status: channel_in(world, status, name=f"Kanal {status}")
+        for status in [
+            "proposed",
+            "decision",
+            "preparing",
+            "active",
+            "paused",
+            "closed",
+            "rejected",
+        ]
+    }
     made["old_closed"] = channel_in(world, "closed", name="Kanal gammal")
     Channel.objects.filter(pk=made["old_closed"].pk).update(closed_at=days_ago(400))
     made["theirs"] = channel_in(other_world, "active", name="Grannbys kanal")

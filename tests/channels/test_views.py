@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import channel_fields, channel_in
 from torget.channels.models import Channel, Status
 from torget.organisations.models import AuditEvent
-from tests.factories import channel_fields, channel_in
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,12 @@ def _form_data(world, **overrides) -> dict:
 
 def test_pages_need_a_login(client, world):
     channel = channel_in(world, "active")
-    for url in [reverse("dashboard"), reverse("register"),
-                reverse("channel_detail", args=[channel.slug]), reverse("audit_log")]:
+    for url in [
+        reverse("dashboard"),
+        reverse("register"),
+        reverse("channel_detail", args=[channel.slug]),
+        reverse("audit_log"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and "/logga-in/" in response["Location"]
 
@@ -29,8 +33,10 @@ def test_pages_need_a_login(client, world):
 def test_another_organisations_channel_is_not_found(client_as, world, other_world):
     theirs = channel_in(other_world, "proposed")
     client = client_as(world.communicator)
-    for url in [reverse("channel_detail", args=[theirs.slug]),
-                reverse("channel_edit", args=[theirs.slug])]:
+    for url in [
+        reverse("channel_detail", args=[theirs.slug]),
+        reverse("channel_edit", args=[theirs.slug]),
+    ]:
         assert client.get(url).status_code == 404
     response = client.post(reverse("channel_step", args=[theirs.slug, "approve"]))
     assert response.status_code == 404
