@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Platform(models.TextChoices):
@@ -32,9 +33,9 @@ class Status(models.TextChoices):
 
 
 class CommentPolicy(models.TextChoices):
-    OPEN = "open", _("Open")
-    RESTRICTED = "restricted", _("Restricted")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("comments are", "Open")
+    RESTRICTED = "restricted", pgettext_lazy("comments are", "Restricted")
+    CLOSED = "closed", pgettext_lazy("comments are", "Closed")
 
 
 class PostingPeriod(models.TextChoices):
