@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from .access import check_role
 from .models import AuditEvent, Person, Role, Unit
@@ -46,3 +47,23 @@ def people_list(*, person: Person, role: str = "") -> QuerySet[Person]:
     if role:
         people = people.filter(role_assignments__role=role)
     return people.distinct()
+
+
+def people_admin_list(*, person: Person) -> QuerySet[Person]:
+    check_role(person, (Role.ORG_ADMIN,))
+    return (
+        Person.objects.filter(organisation_id=person.organisation_id)
+        .select_related("user", "unit")
+        .prefetch_related("role_assignments")
+        .order_by("-user__is_active", "name")
+    )
+
+
+def person_get(*, person: Person, pk: int) -> Person:
+    check_role(person, (Role.ORG_ADMIN,))
+    try:
+        return Person.objects.select_related("user", "unit").get(
+            organisation_id=person.organisation_id, pk=pk
+        )
+    except Person.DoesNotExist:
+        raise Http404("No such person.") from None

@@ -8,11 +8,15 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import ApiToken, AuditEvent, Organisation, Person, RoleAssignment, Unit
+from .access import check_role
+from .models import ApiToken, AuditEvent, Organisation, Person, Role, RoleAssignment, Unit
 
 
 def _json_value(value: Any) -> Any:
@@ -132,3 +136,134 @@ def api_token_authenticate(raw: str) -> Person | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.person
+
+
+ADMINS = (Role.ORG_ADMIN,)
+
+
+def _check_admin(actor: Person, person: Person | None = None) -> None:
+    check_role(actor, ADMINS)
+    if person is not None and person.organisation_id != actor.organisation_id:
+        raise Http404("No such person.")
+
+
+def _check_unit(actor: Person, unit: Unit | None) -> None:
+    if unit is not None and unit.organisation_id != actor.organisation_id:
+        raise ValidationError({"unit": _("Choose a unit of your own organisation.")})
+
+
+@transaction.atomic
+def unit_create(*, actor: Person, name: str) -> Unit:
+    _check_admin(actor)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the unit a name.")})
+    if Unit.objects.filter(organisation_id=actor.organisation_id, name__iexact=name).exists():
+        raise ValidationError({"name": _("There is already a unit with this name.")})
+    unit = Unit.objects.create(organisation_id=actor.organisation_id, name=name)
+    audit_record(
+        organisation=actor.organisation,
+        actor=actor,
+        action="unit.create",
+        target=unit,
+        after=model_snapshot(unit),
+    )
+    return unit
+
+
+@transaction.atomic
+def person_add(
+    *,
+    actor: Person,
+    username: str,
+    password: str,
+    name: str,
+    roles: Iterable[str],
+    title: str = "",
+    email: str = "",
+    unit: Unit | None = None,
+) -> Person:
+    """An organisation administrator adds a member of staff with their roles."""
+    _check_admin(actor)
+    _check_unit(actor, unit)
+    if get_user_model().objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
+    try:
+        password_validation.validate_password(password)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    return person_create(
+        organisation=actor.organisation,
+        username=username,
+        password=password,
+        name=name,
+        roles=roles,
+        title=title,
+        email=email,
+        unit=unit,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor: Person,
+    person: Person,
+    name: str,
+    title: str,
+    email: str,
+    unit: Unit | None,
+    roles: Iterable[str],
+    is_active: bool,
+) -> Person:
+    """Change a person's details, roles or access; every change is in the audit log."""
+    _check_admin(actor, person)
+    _check_unit(actor, unit)
+    roles = set(roles)
+    if not roles <= set(Role.values):
+        raise ValidationError({"roles": _("Unknown role.")})
+    before = {
+        **model_snapshot(person),
+        "roles": sorted(person.roles),
+        "is_active": person.user.is_active,
+    }
+    removes_admin = Role.ORG_ADMIN in before["roles"] and (
+        Role.ORG_ADMIN not in roles or not is_active
+    )
+    if (
+        removes_admin
+        and not Person.objects.filter(
+            organisation_id=actor.organisation_id,
+            user__is_active=True,
+            role_assignments__role=Role.ORG_ADMIN,
+        )
+        .exclude(pk=person.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _("The organisation must keep at least one active organisation administrator.")
+        )
+    person.name, person.title, person.email, person.unit = name, title, email, unit
+    person.full_clean(exclude=["user", "organisation"])
+    person.save(update_fields=["name", "title", "email", "unit"])
+    RoleAssignment.objects.filter(person=person).exclude(role__in=roles).delete()
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(person=person, role=r) for r in roles - set(before["roles"])]
+    )
+    if person.user.is_active != is_active:
+        person.user.is_active = is_active
+        person.user.save(update_fields=["is_active"])
+    person.__dict__.pop("roles", None)
+    after = {**model_snapshot(person), "roles": sorted(roles), "is_active": is_active}
+    changed_before, changed_after = snapshot_diff(before, after)
+    if changed_after:
+        audit_record(
+            organisation=actor.organisation,
+            actor=actor,
+            action="person.update",
+            target=person,
+            before=changed_before,
+            after=changed_after,
+        )
+    return person

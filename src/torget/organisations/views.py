@@ -1,12 +1,17 @@
-"""The audit log page."""
+"""The audit log, and the organisation administrator's pages for people, roles and units."""
 
 import datetime
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from . import selectors, services
 from .decorators import person_required
+from .forms import EditPersonForm, NewPersonForm, UnitForm
 from .selectors import audit_events_list, people_list
 
 
@@ -43,3 +48,64 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+
+
+def _attach(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@person_required
+def people(request: HttpRequest) -> HttpResponse:
+    unit_form = UnitForm(request.POST or None)
+    if request.method == "POST" and unit_form.is_valid():
+        try:
+            services.unit_create(actor=request.person, name=unit_form.cleaned_data["name"])
+        except ValidationError as error:
+            _attach(unit_form, error)
+        else:
+            messages.success(request, _("The unit was added."))
+            return redirect("people")
+    return render(
+        request,
+        "organisations/people.html",
+        {
+            "people": selectors.people_admin_list(person=request.person),
+            "units": selectors.units_list(person=request.person),
+            "unit_form": unit_form,
+        },
+        status=400 if unit_form.errors else 200,
+    )
+
+
+@person_required
+def person_new(request: HttpRequest) -> HttpResponse:
+    selectors.people_admin_list(person=request.person)  # the role check
+    form = NewPersonForm(request.POST or None, organisation=request.person.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_add(actor=request.person, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("The person was added."))
+            return redirect("people")
+    return render(request, "organisations/person_form.html", {"form": form, "new": True})
+
+
+@person_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    subject = selectors.person_get(person=request.person, pk=pk)
+    form = EditPersonForm.for_person(subject, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.person, person=subject, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("people")
+    return render(request, "organisations/person_form.html", {"form": form, "subject": subject})

@@ -1,0 +1,61 @@
+"""Forms for the organisation administrator: people, roles and units."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Person, Role, Unit
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown in signatures, for example “kommunikatör”."),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)
+
+
+class NewPersonForm(PersonForm):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    password = forms.CharField(
+        label=_("First password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("At least eight characters, not only digits, not a common password."),
+    )
+    field_order = ["username", "password", "name", "title", "email", "unit", "roles"]
+
+
+class EditPersonForm(PersonForm):
+    is_active = forms.BooleanField(label=_("May log in"), required=False)
+
+    @classmethod
+    def for_person(cls, person: Person, data=None) -> "EditPersonForm":
+        return cls(
+            data,
+            organisation=person.organisation,
+            initial={
+                "name": person.name,
+                "title": person.title,
+                "email": person.email,
+                "unit": person.unit_id,
+                "roles": sorted(person.roles),
+                "is_active": person.user.is_active,
+            },
+        )
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("New unit"), max_length=200)
