@@ -165,3 +165,36 @@ def channel_in(world: World, status: str, **overrides) -> Channel:
 
 def days_ago(days: int) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=days)
+
+
+def captured(platform_id: str, text: str = "", **fields):
+    """A CapturedItem as a source would produce it."""
+    import orjson
+
+    from torget.sources.base import CapturedItem
+
+    defaults = {
+        "kind": "comment",
+        "created_at": datetime.datetime(2025, 3, 1, 9, 0, tzinfo=datetime.UTC),
+        "captured_at": datetime.datetime(2025, 3, 2, 9, 0, tzinfo=datetime.UTC),
+        "author_id": "u-" + platform_id,
+        "author_name": "Anna Andersson",
+    }
+    values = {**defaults, **fields}
+    raw = orjson.dumps({"id": platform_id, "text": text}).decode()
+    return CapturedItem(platform_id=platform_id, text=text, raw=raw, **values)
+
+
+def interchange_line(platform_id: str, text: str, **fields) -> str:
+    import orjson
+
+    line = {
+        "v": 1,
+        "id": platform_id,
+        "kind": fields.pop("kind", "comment"),
+        "text": text,
+        "created_at": fields.pop("created_at", "2025-03-01T09:00:00Z"),
+        "author": fields.pop("author", {"id": "u-" + platform_id, "name": "Anna Andersson"}),
+        **fields,
+    }
+    return orjson.dumps(line).decode()

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "ninja",
     "torget.organisations",
     "torget.channels",
+    "torget.archive",
+    "torget.ingest",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests use a file, not memory, so that a second process (an import killed mid-way,
+    # `torget run`) can share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-torget.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,153 @@
+"""Search over the archive: one interface, two backends.
+
+SQLite: an FTS5 table `archive_search` (rowid = record id) holding Snowball Swedish stems
+computed here, since FTS5 has no Swedish stemmer. PostgreSQL: a stored tsvector column
+`search_vector` (to_tsvector('swedish', ...)) with a GIN index. Both are created by
+migration 0002. Results come newest first, filtered by organisation before anything else.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection
+
+from torget.organisations.models import Person
+
+from .models import Record
+from .text import query_stems, snippet, stems
+
+PAGE_SIZE = 20
+
+
+def index_records(cursor, record_ids: list[int]) -> None:
+    """Bring the search index up to date for these records (inside the writer's transaction)."""
+    if connection.vendor != "sqlite" or not record_ids:
+        return  # PostgreSQL keeps its generated column up to date by itself
+    for start in range(0, len(record_ids), 900):
+        chunk = record_ids[start : start + 900]
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(f"DELETE FROM archive_search WHERE rowid IN ({marks})", chunk)
+        cursor.execute(
+            f"SELECT id, title, text FROM archive_record WHERE id IN ({marks})",
+            chunk,
+        )
+        cursor.executemany(
+            "INSERT INTO archive_search (rowid, stems) VALUES (%s, %s)",
+            [(rid, " ".join(stems(f"{title} {text}"))) for rid, title, text in cursor.fetchall()],
+        )
+
+
+@dataclass(frozen=True)
+class Filters:
+    channel_id: int | None = None
+    kind: str = ""
+    direction: str = ""
+    author: str = ""
+    state: str = ""
+    has_media: bool | None = None
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    record: Record
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Page:
+    hits: list[Hit]
+    next_before: str  # keyset cursor for the next (older) page, "" at the end
+
+
+def records_search(
+    *,
+    person: Person,
+    query: str = "",
+    filters: Filters = Filters(),
+    before: str = "",
+    limit: int = PAGE_SIZE,
+) -> Page:
+    """Records of the person's organisation matching `query` (all words, any inflection)."""
+    wanted = query_stems(query)
+    where = ["r.organisation_id = %s"]
+    params: list = [person.organisation_id]
+    adapt = connection.ops.adapt_datetimefield_value
+    if filters.channel_id:
+        where.append("r.channel_id = %s")
+        params.append(filters.channel_id)
+    for column, value in (
+        ("kind", filters.kind),
+        ("direction", filters.direction),
+        ("state", filters.state),
+    ):
+        if value:
+            where.append(f"r.{column} = %s")
+            params.append(value)
+    if filters.author:
+        where.append("(r.author_name = %s OR r.author_handle = %s OR r.author_platform_id = %s)")
+        params.extend([filters.author] * 3)
+    if filters.has_media is not None:
+        where.append("r.has_media = %s")
+        params.append(filters.has_media)
+    if filters.since:
+        where.append("r.created_at >= %s")
+        params.append(adapt(_day_start(filters.since)))
+    if filters.until:
+        where.append("r.created_at < %s")
+        params.append(adapt(_day_start(filters.until + datetime.timedelta(days=1))))
+    if before:
+        try:
+            at, rid = before.split("_")
+            where.append("(r.created_at < %s OR (r.created_at = %s AND r.id < %s))")
+            stamp = adapt(datetime.datetime.fromisoformat(at))
+            params.extend([stamp, stamp, int(rid)])
+        except ValueError:
+            pass
+    sql = _query_sql(wanted, where, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*_match_params(query, wanted), *params, limit + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    more = len(ids) > limit
+    ids = ids[:limit]
+    records = Record.objects.select_related("channel").in_bulk(ids)
+    ordered = [records[i] for i in ids]
+    wanted_set = set(wanted)
+    hits = [Hit(r, snippet(f"{r.title} {r.text}".strip(), wanted_set)) for r in ordered]
+    next_before = ""
+    if more and ordered:
+        last = ordered[-1]
+        next_before = f"{last.created_at.isoformat()}_{last.pk}"
+    return Page(hits, next_before)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    from django.utils import timezone
+
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+
+
+def _match_params(query: str, wanted: list[str]) -> list:
+    if not wanted:
+        return []
+    if connection.vendor == "sqlite":
+        # Each stem quoted: FTS5 reads them as plain terms, all required.
+        return [" ".join(f'"{w}"' for w in wanted)]
+    return [" ".join(query.split())]
+
+
+def _query_sql(wanted: list[str], where: list[str], params: list) -> str:
+    order = "ORDER BY r.created_at DESC, r.id DESC LIMIT %s"
+    if not wanted:
+        return f"SELECT r.id FROM archive_record r WHERE {' AND '.join(where)} {order}"
+    if connection.vendor == "sqlite":
+        return (
+            "SELECT r.id FROM archive_search s JOIN archive_record r ON r.id = s.rowid "
+            f"WHERE archive_search MATCH %s AND {' AND '.join(where)} {order}"
+        )
+    return (
+        "SELECT r.id FROM archive_record r "
+        f"WHERE r.search_vector @@ plainto_tsquery('swedish', %s) AND {' AND '.join(where)} "
+        f"{order}"
+    )

@@ -1,0 +1,1 @@
+"""The one pipeline every source feeds: normalise, version, store, chain, index, scan."""

@@ -1,0 +1,581 @@
+"""The ingest pipeline: the only writer of archived records.
+
+    with Ingestion(channel=channel, source="export.jsonl", complete_listing=True) as ingestion:
+        for item in items:
+            ingestion.add(item)
+        # or ingestion.reject("line 7", "not valid JSON")
+
+Items are written in batches, each in one transaction: upsert by (channel, platform id),
+a new version when the content changed, the capture event appended to the channel's
+integrity chain, the search index updated, new versions handed to supervision. A crash
+leaves every committed batch in place; running the same input again finishes the job and
+changes nothing that is already there. After a complete listing, records that were not
+seen are marked deleted on the platform; nothing is ever removed.
+
+The hot path uses plain SQL with executemany: the ORM's per-object cost would dominate at
+the rates the archive needs (bench/ingest.py).
+"""
+
+import datetime
+import hashlib
+import logging
+import os
+import socket
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import orjson
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from torget.archive import blobs
+from torget.archive.models import ChainEvent, IngestionRun, RunStatus, State
+from torget.archive.search import index_records
+from torget.channels.models import Channel
+from torget.sources.base import CapturedItem
+
+logger = logging.getLogger(__name__)
+
+GENESIS = "0" * 64
+CONTENT_VERSION = 1
+MAX_KEPT_ERRORS = 1000
+# A run whose process has not written for this long is taken to be dead.
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+# Called with the ids of records that got a new version, inside the batch's transaction.
+# Supervision registers its scanners here (a no-op until it does).
+version_hooks: list[Callable[[list[int]], None]] = []
+
+
+class ChannelBusy(Exception):
+    """Another run is capturing this channel right now."""
+
+
+def canonical_content(item: CapturedItem, media: list[dict]) -> bytes:
+    """The canonical form of what a record says; its SHA-256 is the version hash."""
+    return orjson.dumps(
+        {
+            "v": CONTENT_VERSION,
+            "platform_id": item.platform_id,
+            "kind": item.kind,
+            "author": {
+                "id": item.author_id,
+                "name": item.author_name,
+                "handle": item.author_handle,
+            },
+            "title": item.title,
+            "text": item.text,
+            "media": media,
+        },
+        option=orjson.OPT_SORT_KEYS,
+    )
+
+
+def chain_hash(
+    prev_hash: str,
+    version_sha256: str,
+    seq: int,
+    event: str,
+    platform_id: str,
+    at: datetime.datetime,
+) -> str:
+    """entry hash = SHA-256(previous entry hash + version hash + event), docs/integrity.md."""
+    stamp = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    payload = f"{prev_hash}{version_sha256}{seq}|{event}|{platform_id}|{stamp}"
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    rejected: int = 0
+
+    def add(self, other: "Counts") -> None:
+        for name in ("new", "changed", "unchanged", "deleted", "rejected"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def accepted(self) -> int:
+        return self.new + self.changed + self.unchanged
+
+
+@dataclass
+class _Pending:
+    """A record's state while a batch is being worked out."""
+
+    id: int | None
+    sha256: str
+    version_count: int
+    state: str
+    thread: str
+    created_at: datetime.datetime
+    new: bool = False
+    changed: bool = False
+    has_media: bool | None = None
+    item: CapturedItem | None = None
+    last_seen: datetime.datetime | None = None
+    versions: list[tuple] = field(default_factory=list)
+    events: list[tuple[str, str, datetime.datetime]] = field(default_factory=list)
+
+
+def run_start(
+    *, channel: Channel, source: str, complete_listing: bool = False, person=None
+) -> IngestionRun:
+    """Open a run for the channel, refusing if another live run holds it."""
+    now = timezone.now()
+    with transaction.atomic():
+        running = (
+            IngestionRun.objects.select_for_update()
+            .filter(channel=channel, status=RunStatus.RUNNING)
+            .first()
+        )
+        if running is not None:
+            if running.heartbeat_at > now - STALE_AFTER and _alive(running):
+                raise ChannelBusy(
+                    f"Channel {channel.slug} is being captured by run {running.pk} "
+                    f"(started {running.started_at:%Y-%m-%d %H:%M})."
+                )
+            running.status = RunStatus.INTERRUPTED
+            running.finished_at = now
+            running.save(update_fields=["status", "finished_at"])
+        try:
+            return IngestionRun.objects.create(
+                organisation_id=channel.organisation_id,
+                channel=channel,
+                source=source[:500],
+                complete_listing=complete_listing,
+                host=socket.gethostname()[:200],
+                pid=os.getpid(),
+                started_by=person,
+            )
+        except IntegrityError:
+            raise ChannelBusy(f"Channel {channel.slug} is being captured right now.") from None
+
+
+def _alive(run: IngestionRun) -> bool:
+    if run.host != socket.gethostname() or run.pid is None:
+        return True  # another machine's run: trust its heartbeat
+    try:
+        os.kill(run.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Ingestion:
+    """Feeds one channel's captured items through the pipeline in batches."""
+
+    def __init__(
+        self,
+        *,
+        channel: Channel,
+        source: str,
+        complete_listing: bool = False,
+        person=None,
+        batch_size: int = 2000,
+        on_batch: Callable[[Counts], None] | None = None,
+    ) -> None:
+        self.channel = channel
+        self.source = source
+        self.complete_listing = complete_listing
+        self.person = person
+        self.batch_size = batch_size
+        self.on_batch = on_batch
+        self.counts = Counts()
+        self.errors: list[dict] = []
+        self.run: IngestionRun | None = None
+        self._buffer: list[CapturedItem] = []
+
+    def __enter__(self) -> "Ingestion":
+        self.run = run_start(
+            channel=self.channel,
+            source=self.source,
+            complete_listing=self.complete_listing,
+            person=self.person,
+        )
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.finish()
+            return
+        status = (
+            RunStatus.INTERRUPTED if issubclass(exc_type, KeyboardInterrupt) else RunStatus.FAILED
+        )
+        self.errors.append({"where": "run", "reason": f"{exc_type.__name__}: {exc}"[:1000]})
+        self._close(status)
+
+    def add(self, item: CapturedItem) -> None:
+        self._buffer.append(item)
+        if len(self._buffer) >= self.batch_size:
+            self.flush()
+
+    def reject(self, where: str, reason: str) -> None:
+        self.counts.rejected += 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append({"where": where, "reason": reason})
+
+    def flush(self) -> Counts:
+        items, self._buffer = self._buffer, []
+        batch = Counts()
+        if items:
+            batch = write_batch(run=self.run, channel=self.channel, items=items)
+            self.counts.add(batch)
+        self._save_progress()
+        if self.on_batch is not None:
+            self.on_batch(batch)
+        return batch
+
+    def finish(self) -> IngestionRun:
+        self.flush()
+        if self.complete_listing:
+            self.counts.deleted += mark_unseen_deleted(run=self.run, channel=self.channel)
+        return self._close(RunStatus.COMPLETED)
+
+    def _save_progress(self) -> None:
+        IngestionRun.objects.filter(pk=self.run.pk).update(
+            heartbeat_at=timezone.now(),
+            new=self.counts.new,
+            changed=self.counts.changed,
+            unchanged=self.counts.unchanged,
+            deleted=self.counts.deleted,
+            rejected=self.counts.rejected,
+            errors=self.errors,
+        )
+
+    def _close(self, status: str) -> IngestionRun:
+        run = self.run
+        for name in ("new", "changed", "unchanged", "deleted", "rejected"):
+            setattr(run, name, getattr(self.counts, name))
+        run.errors = self.errors
+        run.status = status
+        run.finished_at = timezone.now()
+        run.save()
+        return run
+
+
+def _media_entries(item: CapturedItem) -> tuple[list[dict], list[tuple]]:
+    """Store media files as blobs (outside the transaction: blobs are immutable)."""
+    entries, stored = [], []
+    for media in item.media:
+        sha = media.sha256
+        if media.path:
+            sha, size = blobs.store_file(media.path)
+            stored.append((sha, size, media.mime_type))
+        entries.append({"sha256": sha, "url": media.url, "mime_type": media.mime_type})
+    return entries, stored
+
+
+def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem]) -> Counts:
+    counts = Counts()
+    prepared = []
+    blob_rows = {}
+    for item in items:
+        media, stored = _media_entries(item)
+        for sha, size, mime in stored:
+            blob_rows[sha] = (sha, size, mime)
+        content = canonical_content(item, media)
+        prepared.append((item, content, hashlib.sha256(content).hexdigest(), bool(media)))
+
+    adapt = connection.ops.adapt_datetimefield_value
+    with transaction.atomic(), connection.cursor() as cursor:
+        if blob_rows:
+            blobs.register(cursor, list(blob_rows.values()))
+        pending = _load_existing(cursor, channel.pk, {p[0].platform_id for p in prepared})
+        parents_needed = {
+            p[0].parent_id for p in prepared if p[0].parent_id and not p[0].thread_id
+        } - set(pending)
+        threads = _load_threads(cursor, channel.pk, parents_needed)
+
+        for item, content, sha, has_media in prepared:
+            entry = pending.get(item.platform_id)
+            if entry is None:
+                thread = item.thread_id or (
+                    _thread_of(item.parent_id, pending, threads)
+                    if item.parent_id
+                    else item.platform_id
+                )
+                entry = _Pending(
+                    id=None,
+                    sha256=sha,
+                    version_count=1,
+                    state=State.HIDDEN if item.hidden else State.LIVE,
+                    thread=thread,
+                    created_at=item.created_at,
+                    new=True,
+                    item=item,
+                )
+                entry.versions.append((1, item.captured_at, sha, content, item.raw))
+                entry.events.append((ChainEvent.CAPTURED, sha, item.captured_at))
+                entry.has_media = has_media
+                pending[item.platform_id] = entry
+                counts.new += 1
+            elif sha == entry.sha256:
+                if entry.state == State.DELETED:
+                    entry.state = State.EDITED if entry.version_count > 1 else State.LIVE
+                    entry.events.append((ChainEvent.REAPPEARED, sha, item.captured_at))
+                    entry.changed = True
+                    entry.item = item
+                counts.unchanged += 1
+            else:
+                entry.version_count += 1
+                entry.sha256 = sha
+                if entry.state != State.REMOVED:
+                    entry.state = State.HIDDEN if item.hidden else State.EDITED
+                entry.versions.append(
+                    (entry.version_count, item.captured_at, sha, content, item.raw)
+                )
+                entry.events.append((ChainEvent.EDITED, sha, item.captured_at))
+                entry.has_media = has_media
+                entry.changed = True
+                entry.item = item
+                counts.changed += 1
+            if entry.last_seen is None or item.captured_at > entry.last_seen:
+                entry.last_seen = item.captured_at
+
+        new = [(pid, e) for pid, e in pending.items() if e.new]
+        if new:
+            cursor.executemany(
+                "INSERT INTO archive_record (organisation_id, channel_id, platform_id, kind, "
+                "parent_platform_id, thread_platform_id, author_platform_id, author_name, "
+                "author_handle, author_is_organisation, direction, created_at, edited_at, "
+                "first_seen_at, last_seen_at, state, text, title, language, permalink, "
+                "has_media, version_count, current_sha256, last_seen_run) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                "%s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        channel.organisation_id,
+                        channel.pk,
+                        pid,
+                        e.item.kind,
+                        e.item.parent_id,
+                        e.thread,
+                        e.item.author_id,
+                        e.item.author_name,
+                        e.item.author_handle,
+                        e.item.author_is_organisation,
+                        "drawn_up" if e.item.author_is_organisation else "received",
+                        adapt(e.item.created_at),
+                        adapt(e.item.edited_at),
+                        adapt(e.versions[0][1]),
+                        adapt(e.last_seen),
+                        e.state,
+                        e.item.text,
+                        e.item.title,
+                        e.item.language,
+                        e.item.permalink,
+                        e.has_media,
+                        e.version_count,
+                        e.sha256,
+                        run.pk,
+                    )
+                    for pid, e in new
+                ],
+            )
+            for pid, record_id in _ids(cursor, channel.pk, [pid for pid, _e in new]):
+                pending[pid].id = record_id
+
+        changed = [e for e in pending.values() if e.changed and not e.new]
+        if changed:
+            cursor.executemany(
+                "UPDATE archive_record SET text = %s, title = %s, current_sha256 = %s, "
+                "version_count = %s, state = %s, edited_at = COALESCE(%s, edited_at), "
+                "has_media = COALESCE(%s, has_media), deleted_seen_at = NULL WHERE id = %s",
+                [
+                    (
+                        e.item.text,
+                        e.item.title,
+                        e.sha256,
+                        e.version_count,
+                        e.state,
+                        adapt(e.item.edited_at),
+                        e.has_media,
+                        e.id,
+                    )
+                    for e in changed
+                ],
+            )
+        seen = [
+            (adapt(e.last_seen), adapt(e.last_seen), run.pk, e.id)
+            for e in pending.values()
+            if e.last_seen is not None and not e.new
+        ]
+        if seen:
+            cursor.executemany(
+                "UPDATE archive_record SET last_seen_at = CASE WHEN last_seen_at < %s THEN %s "
+                "ELSE last_seen_at END, last_seen_run = %s WHERE id = %s",
+                seen,
+            )
+
+        versions = [(e.id, *v) for e in pending.values() for v in e.versions]
+        if versions:
+            cursor.executemany(
+                "INSERT INTO archive_recordversion (record_id, number, captured_at, sha256, "
+                "content, raw, run_id) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (rid, number, adapt(at), sha, content.decode(), raw, run.pk)
+                    for rid, number, at, sha, content, raw in versions
+                ],
+            )
+
+        _append_chain(
+            cursor,
+            channel.pk,
+            [
+                (e.id, pid, event, sha, at)
+                for pid, e in pending.items()
+                for event, sha, at in e.events
+            ],
+        )
+        _link_parents(cursor, channel.pk, [e.id for _pid, e in new], [pid for pid, _e in new])
+
+        touched = [e.id for e in pending.values() if e.new or e.changed]
+        index_records(cursor, touched)
+        newest = max((e.item.created_at for _pid, e in new), default=None)
+        if newest is not None:
+            Channel.objects.filter(pk=channel.pk).exclude(last_activity_at__gte=newest).update(
+                last_activity_at=newest
+            )
+        versioned = [e.id for e in pending.values() if e.versions]
+        for hook in version_hooks:
+            hook(versioned)
+    return counts
+
+
+def _thread_of(parent_id: str, pending: dict, threads: dict) -> str:
+    if parent_id in pending:
+        return pending[parent_id].thread
+    return threads.get(parent_id, parent_id)
+
+
+def _chunks(values: list, size: int = 900) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _load_existing(cursor, channel_id: int, platform_ids: set[str]) -> dict[str, _Pending]:
+    found = {}
+    for chunk in _chunks(sorted(platform_ids)):
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            f"SELECT id, platform_id, current_sha256, version_count, state, thread_platform_id, "
+            f"created_at FROM archive_record WHERE channel_id = %s AND platform_id IN ({marks})",
+            [channel_id, *chunk],
+        )
+        for rid, pid, sha, count, state, thread, created in cursor.fetchall():
+            found[pid] = _Pending(
+                id=rid,
+                sha256=sha,
+                version_count=count,
+                state=state,
+                thread=thread,
+                created_at=created,
+            )
+    return found
+
+
+def _load_threads(cursor, channel_id: int, platform_ids: set[str]) -> dict[str, str]:
+    threads = {}
+    for chunk in _chunks(sorted(platform_ids)):
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            f"SELECT platform_id, thread_platform_id FROM archive_record "
+            f"WHERE channel_id = %s AND platform_id IN ({marks})",
+            [channel_id, *chunk],
+        )
+        threads.update(cursor.fetchall())
+    return threads
+
+
+def _ids(cursor, channel_id: int, platform_ids: list[str]) -> list[tuple[str, int]]:
+    rows = []
+    for chunk in _chunks(platform_ids):
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            f"SELECT platform_id, id FROM archive_record "
+            f"WHERE channel_id = %s AND platform_id IN ({marks})",
+            [channel_id, *chunk],
+        )
+        rows.extend(cursor.fetchall())
+    return rows
+
+
+def _append_chain(cursor, channel_id: int, events: list[tuple]) -> None:
+    if not events:
+        return
+    cursor.execute(
+        "SELECT seq, entry_hash FROM archive_integrityentry WHERE channel_id = %s "
+        "ORDER BY seq DESC LIMIT 1",
+        [channel_id],
+    )
+    last = cursor.fetchone()
+    seq, prev = (last[0], last[1]) if last else (0, GENESIS)
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = []
+    for record_id, platform_id, event, sha, at in events:
+        seq += 1
+        entry = chain_hash(prev, sha, seq, event, platform_id, at)
+        rows.append((channel_id, seq, adapt(at), event, record_id, sha, prev, entry))
+        prev = entry
+    cursor.executemany(
+        "INSERT INTO archive_integrityentry (channel_id, seq, at, event, record_id, "
+        "version_sha256, prev_hash, entry_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        rows,
+    )
+
+
+def _link_parents(cursor, channel_id: int, new_ids: list[int], new_pids: list[str]) -> None:
+    """Point new records at their parents, and waiting children at new parents."""
+    for chunk in _chunks(new_ids):
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            f"UPDATE archive_record SET parent_id = (SELECT p.id FROM archive_record p "
+            f"WHERE p.channel_id = archive_record.channel_id "
+            f"AND p.platform_id = archive_record.parent_platform_id) "
+            f"WHERE id IN ({marks}) AND parent_platform_id <> ''",
+            chunk,
+        )
+    for chunk in _chunks(new_pids):
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            f"UPDATE archive_record SET parent_id = (SELECT p.id FROM archive_record p "
+            f"WHERE p.channel_id = archive_record.channel_id "
+            f"AND p.platform_id = archive_record.parent_platform_id) "
+            f"WHERE channel_id = %s AND parent_id IS NULL AND parent_platform_id IN ({marks})",
+            [channel_id, *chunk],
+        )
+
+
+def mark_unseen_deleted(*, run: IngestionRun, channel: Channel, batch_size: int = 2000) -> int:
+    """After a complete listing: what the run did not see is deleted on the platform."""
+    now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    total = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, platform_id, current_sha256 FROM archive_record "
+                "WHERE channel_id = %s AND state NOT IN ('deleted', 'removed') "
+                "AND (last_seen_run IS NULL OR last_seen_run <> %s) ORDER BY id LIMIT %s",
+                [channel.pk, run.pk, batch_size],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return total
+            cursor.executemany(
+                "UPDATE archive_record SET state = 'deleted', deleted_seen_at = %s WHERE id = %s",
+                [(adapt(now), rid) for rid, _pid, _sha in rows],
+            )
+            _append_chain(
+                cursor,
+                channel.pk,
+                [(rid, pid, ChainEvent.DELETED, sha, now) for rid, pid, sha in rows],
+            )
+            total += len(rows)
+            IngestionRun.objects.filter(pk=run.pk).update(deleted=total, heartbeat_at=now)

@@ -1,0 +1,1 @@
+"""Sources turn bytes (an export file, an API page) into CapturedItems; they know no database."""

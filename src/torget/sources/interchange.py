@@ -1,0 +1,177 @@
+"""Torget's interchange format: JSON Lines, one captured item per line (docs/interchange.md).
+
+The reader streams: it holds one line at a time, reports a bad line with its number and
+reason, and goes on with the next.
+"""
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO
+
+import orjson
+
+from .base import CapturedItem, CapturedMedia, Kind, SourceError
+
+FORMAT_VERSION = 1
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "interchange-v1.schema.json"
+MAX_LINE_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Header:
+    """The optional first line: {"torget": "capture", "v": 1, "complete": true, ...}."""
+
+    complete: bool = False
+    source: str = ""
+    captured_at: datetime.datetime | None = None
+
+
+def parse_time(value, key: str) -> datetime.datetime:
+    if value is None:
+        raise SourceError(key, "missing")
+    if not isinstance(value, str):
+        raise SourceError(key, "expected a date and time as text (ISO 8601)")
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise SourceError(key, f"not a date and time: {value[:40]!r}") from None
+    if parsed.tzinfo is None:
+        raise SourceError(key, "the time has no zone; write Z or an offset such as +01:00")
+    return parsed.astimezone(datetime.UTC)
+
+
+def _text(obj: dict, key: str, required: bool = False, limit: int = 1000) -> str:
+    value = obj.get(key)
+    if value is None:
+        if required:
+            raise SourceError(key, "missing")
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and key.endswith("id"):
+        value = str(value)
+    if not isinstance(value, str):
+        raise SourceError(key, f"expected text, found {type(value).__name__}")
+    if required and not value.strip():
+        raise SourceError(key, "empty")
+    if len(value) > limit:
+        raise SourceError(key, f"longer than {limit} characters")
+    return value
+
+
+def item_from_json(obj: dict, raw: str, captured_at: datetime.datetime) -> CapturedItem:
+    if not isinstance(obj, dict):
+        raise SourceError("line", "expected a JSON object")
+    if obj.get("v") != FORMAT_VERSION:
+        raise SourceError("v", f"unknown format version {obj.get('v')!r}; this reader knows 1")
+    kind = _text(obj, "kind", required=True)
+    if kind not in Kind.ALL:
+        raise SourceError("kind", f"unknown kind {kind!r}")
+    author = obj.get("author") or {}
+    if not isinstance(author, dict):
+        raise SourceError("author", "expected an object with id, name and handle")
+    media = obj.get("media") or []
+    if not isinstance(media, list):
+        raise SourceError("media", "expected a list")
+    media_items = []
+    for index, entry in enumerate(media):
+        if not isinstance(entry, dict):
+            raise SourceError(f"media[{index}]", "expected an object")
+        media_items.append(
+            CapturedMedia(
+                url=_text(entry, "url", limit=4000),
+                path=_text(entry, "path", limit=1000),
+                mime_type=_text(entry, "mime_type", limit=200),
+            )
+        )
+    hidden = obj.get("hidden", False)
+    if not isinstance(hidden, bool):
+        raise SourceError("hidden", "expected true or false")
+    own = obj.get("author_is_organisation", False)
+    if not isinstance(own, bool):
+        raise SourceError("author_is_organisation", "expected true or false")
+    edited = obj.get("edited_at")
+    return CapturedItem(
+        platform_id=_text(obj, "id", required=True, limit=200),
+        kind=kind,
+        text=_text(obj, "text", limit=1_000_000),
+        created_at=parse_time(obj.get("created_at"), "created_at"),
+        captured_at=parse_time(obj["captured_at"], "captured_at")
+        if obj.get("captured_at")
+        else captured_at,
+        raw=raw,
+        author_id=_text(author, "id", limit=200),
+        author_name=_text(author, "name", limit=300),
+        author_handle=_text(author, "handle", limit=300),
+        author_is_organisation=own,
+        parent_id=_text(obj, "parent_id", limit=200),
+        thread_id=_text(obj, "thread_id", limit=200),
+        edited_at=parse_time(edited, "edited_at") if edited else None,
+        title=_text(obj, "title", limit=1000),
+        language=_text(obj, "language", limit=16),
+        permalink=_text(obj, "permalink", limit=2000),
+        hidden=hidden,
+        media=tuple(media_items),
+    )
+
+
+def read(
+    stream: IO[bytes], *, captured_at: datetime.datetime
+) -> Iterator[tuple[int, CapturedItem | Header | SourceError]]:
+    """Yield (line number, item, header or error) for each non-empty line."""
+    for number, line in enumerate(stream, start=1):
+        if len(line) > MAX_LINE_BYTES:
+            yield number, SourceError(f"line {number}", "the line is too long (over 16 MB)")
+            continue
+        stripped = line.strip()
+        if not stripped:
+            continue
+        try:
+            text = stripped.decode("utf-8")
+        except UnicodeDecodeError as error:
+            yield number, SourceError(f"line {number}", f"not UTF-8 text (byte {error.start})")
+            continue
+        try:
+            obj = orjson.loads(stripped)
+        except orjson.JSONDecodeError as error:
+            yield number, SourceError(f"line {number}", f"not valid JSON ({error})")
+            continue
+        try:
+            if isinstance(obj, dict) and obj.get("torget") == "capture":
+                yield number, _header(obj)
+            else:
+                yield number, item_from_json(obj, text, captured_at)
+        except SourceError as error:
+            yield number, SourceError(f"line {number}, {error.location}", error.reason)
+
+
+def _header(obj: dict) -> Header:
+    if obj.get("v") != FORMAT_VERSION:
+        raise SourceError("v", f"unknown format version {obj.get('v')!r}; this reader knows 1")
+    complete = obj.get("complete", False)
+    if not isinstance(complete, bool):
+        raise SourceError("complete", "expected true or false")
+    captured = obj.get("captured_at")
+    return Header(
+        complete=complete,
+        source=_text(obj, "source", limit=500),
+        captured_at=parse_time(captured, "captured_at") if captured else None,
+    )
+
+
+def resolve_media(item: CapturedItem, base_dir: Path) -> CapturedItem:
+    """Turn media paths (relative to the file) into checked absolute paths."""
+    if not any(m.path for m in item.media):
+        return item
+    base = base_dir.resolve()
+    resolved = []
+    for index, media in enumerate(item.media):
+        if media.path:
+            path = (base / media.path).resolve()
+            if not path.is_relative_to(base):
+                raise SourceError(f"media[{index}].path", "points outside the export's folder")
+            if not path.is_file():
+                raise SourceError(f"media[{index}].path", f"file not found: {media.path}")
+            media = replace(media, path=str(path))
+        resolved.append(media)
+    return replace(item, media=tuple(resolved))
