@@ -1,8 +1,9 @@
 """Search over the archive: one interface, two backends.
 
-SQLite: an FTS5 table `archive_search` (rowid = record id) holding Snowball Swedish stems
-computed here, since FTS5 has no Swedish stemmer. PostgreSQL: a stored tsvector column
-`search_vector` (to_tsvector('swedish', ...)) with a GIN index. Both are created by
+Both index the same Snowball Swedish stems, computed here (archive/text.py): SQLite in an
+FTS5 table `archive_search` (rowid = record id; FTS5 has no Swedish stemmer), PostgreSQL in
+a tsvector column `search_vector` of the record with a GIN index ('simple' configuration over
+our stems: PostgreSQL's own `swedish` one leaves "bygglovet" unstemmed). Both are created by
 migration 0002. Results come newest first, filtered by organisation before anything else.
 """
 
@@ -21,20 +22,19 @@ PAGE_SIZE = 20
 
 def index_records(cursor, record_ids: list[int]) -> None:
     """Bring the search index up to date for these records (inside the writer's transaction)."""
-    if connection.vendor != "sqlite" or not record_ids:
-        return  # PostgreSQL keeps its generated column up to date by itself
     for start in range(0, len(record_ids), 900):
         chunk = record_ids[start : start + 900]
         marks = ", ".join(["%s"] * len(chunk))
-        cursor.execute(f"DELETE FROM archive_search WHERE rowid IN ({marks})", chunk)
-        cursor.execute(
-            f"SELECT id, title, text FROM archive_record WHERE id IN ({marks})",
-            chunk,
-        )
-        cursor.executemany(
-            "INSERT INTO archive_search (rowid, stems) VALUES (%s, %s)",
-            [(rid, " ".join(stems(f"{title} {text}"))) for rid, title, text in cursor.fetchall()],
-        )
+        cursor.execute(f"SELECT id, title, text FROM archive_record WHERE id IN ({marks})", chunk)
+        rows = [(rid, " ".join(stems(f"{title} {text}"))) for rid, title, text in cursor.fetchall()]
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DELETE FROM archive_search WHERE rowid IN ({marks})", chunk)
+            cursor.executemany("INSERT INTO archive_search (rowid, stems) VALUES (%s, %s)", rows)
+        else:
+            cursor.executemany(
+                "UPDATE archive_record SET search_vector = to_tsvector('simple', %s) WHERE id = %s",
+                [(text, rid) for rid, text in rows],
+            )
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,8 @@ def _match_params(query: str, wanted: list[str]) -> list:
     if connection.vendor == "sqlite":
         # Each stem quoted: FTS5 reads them as plain terms, all required.
         return [" ".join(f'"{w}"' for w in wanted)]
-    return [" ".join(query.split())]
+    # plainto_tsquery ANDs the words and reads no operators; 'simple' keeps our stems as they are.
+    return [" ".join(wanted)]
 
 
 def _query_sql(wanted: list[str], where: list[str], params: list) -> str:
@@ -148,6 +149,6 @@ def _query_sql(wanted: list[str], where: list[str], params: list) -> str:
         )
     return (
         "SELECT r.id FROM archive_record r "
-        f"WHERE r.search_vector @@ plainto_tsquery('swedish', %s) AND {' AND '.join(where)} "
+        f"WHERE r.search_vector @@ plainto_tsquery('simple', %s) AND {' AND '.join(where)} "
         f"{order}"
     )
