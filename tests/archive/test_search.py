@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
+from tests.factories import captured, channel_in
 from torget.archive.search import Filters, records_search
 from torget.ingest.pipeline import Ingestion
-from tests.factories import captured, channel_in
 
 pytestmark = pytest.mark.django_db
 

@@ -47,7 +47,12 @@ class Record(models.Model):
     platform_id = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        db_index=False,  # threads are read through thread_platform_id
     )
     parent_platform_id = models.CharField(max_length=200, blank=True)
     # The platform id of the thread's first record (the post); a post is its own thread.
@@ -88,7 +93,6 @@ class Record(models.Model):
             models.Index(fields=["channel", "thread_platform_id"], name="record_thread"),
             models.Index(fields=["channel", "parent_platform_id"], name="record_parent_pid"),
             models.Index(fields=["organisation", "created_at"], name="record_org_created"),
-            models.Index(fields=["channel", "last_seen_at"], name="record_channel_seen"),
         ]
 
     def __str__(self) -> str:
@@ -98,14 +102,21 @@ class Record(models.Model):
 class RecordVersion(models.Model):
     """One distinct content of a record. `content` is the canonical JSON that was hashed."""
 
-    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="versions")
+    record = models.ForeignKey(
+        Record, on_delete=models.PROTECT, related_name="versions", db_index=False
+    )
     number = models.PositiveIntegerField()
     captured_at = models.DateTimeField()
     sha256 = models.CharField(max_length=64)
     content = models.TextField()
     raw = models.TextField()
     run = models.ForeignKey(
-        "IngestionRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "IngestionRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -140,7 +151,9 @@ class ChainEvent(models.TextChoices):
 class IntegrityEntry(models.Model):
     """One link of a channel's hash chain over capture events (docs/integrity.md)."""
 
-    channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="+")
+    channel = models.ForeignKey(
+        "channels.Channel", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     seq = models.BigIntegerField()
     at = models.DateTimeField()
     event = models.CharField(max_length=12, choices=ChainEvent)

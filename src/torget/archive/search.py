@@ -20,21 +20,28 @@ from .text import query_stems, snippet, stems
 PAGE_SIZE = 20
 
 
-def index_records(cursor, record_ids: list[int]) -> None:
-    """Bring the search index up to date for these records (inside the writer's transaction)."""
-    for start in range(0, len(record_ids), 900):
-        chunk = record_ids[start : start + 900]
-        marks = ", ".join(["%s"] * len(chunk))
-        cursor.execute(f"SELECT id, title, text FROM archive_record WHERE id IN ({marks})", chunk)
-        rows = [(rid, " ".join(stems(f"{title} {text}"))) for rid, title, text in cursor.fetchall()]
-        if connection.vendor == "sqlite":
+def index_records(
+    cursor, records: list[tuple[int, str, str]], replaced: list[int] | None = None
+) -> None:
+    """Index (record id, title, text) rows, inside the writer's transaction. `replaced` are
+    the ids among them that were indexed before (a new version)."""
+    if not records:
+        return
+    rows = [
+        (rid, " ".join(stems(f"{title} {text}" if title else text))) for rid, title, text in records
+    ]
+    if connection.vendor == "sqlite":
+        replaced = replaced or []
+        for start in range(0, len(replaced), 900):
+            chunk = replaced[start : start + 900]
+            marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM archive_search WHERE rowid IN ({marks})", chunk)
-            cursor.executemany("INSERT INTO archive_search (rowid, stems) VALUES (%s, %s)", rows)
-        else:
-            cursor.executemany(
-                "UPDATE archive_record SET search_vector = to_tsvector('simple', %s) WHERE id = %s",
-                [(text, rid) for rid, text in rows],
-            )
+        cursor.executemany("INSERT INTO archive_search (rowid, stems) VALUES (%s, %s)", rows)
+    else:
+        cursor.executemany(
+            "UPDATE archive_record SET search_vector = to_tsvector('simple', %s) WHERE id = %s",
+            [(text, rid) for rid, text in rows],
+        )
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,12 @@ the rates the archive needs (bench/ingest.py).
 """
 
 import datetime
+import functools
 import hashlib
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -35,6 +37,7 @@ from torget.channels.models import Channel
 from torget.sources.base import CapturedItem
 
 logger = logging.getLogger(__name__)
+_local = threading.local()
 
 GENESIS = "0" * 64
 CONTENT_VERSION = 1
@@ -80,7 +83,7 @@ def chain_hash(
     at: datetime.datetime,
 ) -> str:
     """entry hash = SHA-256(previous entry hash + version hash + event), docs/integrity.md."""
-    stamp = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    stamp = at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     payload = f"{prev_hash}{version_sha256}{seq}|{event}|{platform_id}|{stamp}"
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -271,35 +274,60 @@ def _media_entries(item: CapturedItem) -> tuple[list[dict], list[tuple]]:
     return entries, stored
 
 
+@functools.lru_cache(maxsize=4096)
+def _sqlite_time(value: datetime.datetime) -> str:
+    # Django keeps SQLite datetimes as naive UTC text: "YYYY-MM-DD HH:MM:SS[.ffffff]".
+    return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(" ")
+
+
+def db_time(value: datetime.datetime | None):
+    """A datetime as the database takes it, without the ORM's per-value cost."""
+    if value is None or not _on_sqlite():
+        return value
+    return _sqlite_time(value)
+
+
+def _on_sqlite() -> bool:
+    # connection.vendor goes through a thread-local proxy: read it once per thread.
+    vendor = getattr(_local, "vendor", None)
+    if vendor is None:
+        vendor = _local.vendor = connection.vendor
+    return vendor == "sqlite"
+
+
 def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem]) -> Counts:
     counts = Counts()
     prepared = []
     blob_rows = {}
     for item in items:
-        media, stored = _media_entries(item)
+        media, stored = _media_entries(item) if item.media else ([], ())
         for sha, size, mime in stored:
             blob_rows[sha] = (sha, size, mime)
         content = canonical_content(item, media)
         prepared.append((item, content, hashlib.sha256(content).hexdigest(), bool(media)))
 
-    adapt = connection.ops.adapt_datetimefield_value
     with transaction.atomic(), connection.cursor() as cursor:
         if blob_rows:
             blobs.register(cursor, list(blob_rows.values()))
         pending = _load_existing(cursor, channel.pk, {p[0].platform_id for p in prepared})
-        parents_needed = {
-            p[0].parent_id for p in prepared if p[0].parent_id and not p[0].thread_id
-        } - set(pending)
-        threads = _load_threads(cursor, channel.pk, parents_needed)
+        parents = _load_parents(
+            cursor, channel.pk, {p[0].parent_id for p in prepared if p[0].parent_id} - set(pending)
+        )
 
         for item, content, sha, has_media in prepared:
             entry = pending.get(item.platform_id)
             if entry is None:
-                thread = item.thread_id or (
-                    _thread_of(item.parent_id, pending, threads)
-                    if item.parent_id
-                    else item.platform_id
-                )
+                if item.thread_id:
+                    thread = item.thread_id
+                elif item.parent_id:
+                    parent = pending.get(item.parent_id)
+                    thread = (
+                        parent.thread
+                        if parent
+                        else parents.get(item.parent_id, (None, item.parent_id))[1]
+                    )
+                else:
+                    thread = item.platform_id
                 entry = _Pending(
                     id=None,
                     sha256=sha,
@@ -309,10 +337,10 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem
                     created_at=item.created_at,
                     new=True,
                     item=item,
+                    has_media=has_media,
                 )
                 entry.versions.append((1, item.captured_at, sha, content, item.raw))
                 entry.events.append((ChainEvent.CAPTURED, sha, item.captured_at))
-                entry.has_media = has_media
                 pending[item.platform_id] = entry
                 counts.new += 1
             elif sha == entry.sha256:
@@ -340,20 +368,24 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem
 
         new = [(pid, e) for pid, e in pending.items() if e.new]
         if new:
+            for (_pid, entry), record_id in zip(new, _allocate_ids(cursor, len(new)), strict=True):
+                entry.id = record_id
             cursor.executemany(
-                "INSERT INTO archive_record (organisation_id, channel_id, platform_id, kind, "
-                "parent_platform_id, thread_platform_id, author_platform_id, author_name, "
-                "author_handle, author_is_organisation, direction, created_at, edited_at, "
-                "first_seen_at, last_seen_at, state, text, title, language, permalink, "
-                "has_media, version_count, current_sha256, last_seen_run) "
+                "INSERT INTO archive_record (id, organisation_id, channel_id, platform_id, kind, "
+                "parent_id, parent_platform_id, thread_platform_id, author_platform_id, "
+                "author_name, author_handle, author_is_organisation, direction, created_at, "
+                "edited_at, first_seen_at, last_seen_at, state, text, title, language, "
+                "permalink, has_media, version_count, current_sha256, last_seen_run) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-                "%s, %s, %s, %s, %s, %s, %s)",
+                "%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 [
                     (
+                        e.id,
                         channel.organisation_id,
                         channel.pk,
                         pid,
                         e.item.kind,
+                        _parent_id(e.item.parent_id, pending, parents),
                         e.item.parent_id,
                         e.thread,
                         e.item.author_id,
@@ -361,10 +393,10 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem
                         e.item.author_handle,
                         e.item.author_is_organisation,
                         "drawn_up" if e.item.author_is_organisation else "received",
-                        adapt(e.item.created_at),
-                        adapt(e.item.edited_at),
-                        adapt(e.versions[0][1]),
-                        adapt(e.last_seen),
+                        db_time(e.item.created_at),
+                        db_time(e.item.edited_at),
+                        db_time(e.versions[0][1]),
+                        db_time(e.last_seen),
                         e.state,
                         e.item.text,
                         e.item.title,
@@ -378,8 +410,6 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem
                     for pid, e in new
                 ],
             )
-            for pid, record_id in _ids(cursor, channel.pk, [pid for pid, _e in new]):
-                pending[pid].id = record_id
 
         changed = [e for e in pending.values() if e.changed and not e.new]
         if changed:
@@ -394,7 +424,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem
                         e.sha256,
                         e.version_count,
                         e.state,
-                        adapt(e.item.edited_at),
+                        db_time(e.item.edited_at),
                         e.has_media,
                         e.id,
                     )
@@ -402,7 +432,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem
                 ],
             )
         seen = [
-            (adapt(e.last_seen), adapt(e.last_seen), run.pk, e.id)
+            (db_time(e.last_seen), db_time(e.last_seen), run.pk, e.id)
             for e in pending.values()
             if e.last_seen is not None and not e.new
         ]
@@ -419,7 +449,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem
                 "INSERT INTO archive_recordversion (record_id, number, captured_at, sha256, "
                 "content, raw, run_id) VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 [
-                    (rid, number, adapt(at), sha, content.decode(), raw, run.pk)
+                    (rid, number, db_time(at), sha, content.decode(), raw, run.pk)
                     for rid, number, at, sha, content, raw in versions
                 ],
             )
@@ -433,10 +463,13 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem
                 for event, sha, at in e.events
             ],
         )
-        _link_parents(cursor, channel.pk, [e.id for _pid, e in new], [pid for pid, _e in new])
+        _link_waiting_children(cursor, channel.pk, [pid for pid, _e in new])
 
-        touched = [e.id for e in pending.values() if e.new or e.changed]
-        index_records(cursor, touched)
+        index_records(
+            cursor,
+            [(e.id, e.item.title, e.item.text) for e in pending.values() if e.new or e.changed],
+            replaced=[e.id for e in changed],
+        )
         newest = max((e.item.created_at for _pid, e in new), default=None)
         if newest is not None:
             Channel.objects.filter(pk=channel.pk).exclude(last_activity_at__gte=newest).update(
@@ -448,10 +481,27 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem
     return counts
 
 
-def _thread_of(parent_id: str, pending: dict, threads: dict) -> str:
-    if parent_id in pending:
-        return pending[parent_id].thread
-    return threads.get(parent_id, parent_id)
+def _allocate_ids(cursor, count: int) -> list[int]:
+    """Ids for new records, taken up front so that parents and children link in one pass."""
+    if connection.vendor == "sqlite":
+        # The batch holds SQLite's write lock (BEGIN IMMEDIATE): nobody else inserts meanwhile.
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM archive_record")
+        first = cursor.fetchone()[0] + 1
+        return list(range(first, first + count))
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence('archive_record', 'id')) "
+        "FROM generate_series(1, %s)",
+        [count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _parent_id(parent_platform_id: str, pending: dict, parents: dict) -> int | None:
+    if not parent_platform_id:
+        return None
+    if parent_platform_id in pending:
+        return pending[parent_platform_id].id
+    return parents.get(parent_platform_id, (None, ""))[0]
 
 
 def _chunks(values: list, size: int = 900) -> Iterable[list]:
@@ -480,30 +530,18 @@ def _load_existing(cursor, channel_id: int, platform_ids: set[str]) -> dict[str,
     return found
 
 
-def _load_threads(cursor, channel_id: int, platform_ids: set[str]) -> dict[str, str]:
-    threads = {}
+def _load_parents(cursor, channel_id: int, platform_ids: set[str]) -> dict[str, tuple[int, str]]:
+    """Parents already in the archive: platform id -> (record id, thread platform id)."""
+    parents = {}
     for chunk in _chunks(sorted(platform_ids)):
         marks = ", ".join(["%s"] * len(chunk))
         cursor.execute(
-            f"SELECT platform_id, thread_platform_id FROM archive_record "
+            f"SELECT platform_id, id, thread_platform_id FROM archive_record "
             f"WHERE channel_id = %s AND platform_id IN ({marks})",
             [channel_id, *chunk],
         )
-        threads.update(cursor.fetchall())
-    return threads
-
-
-def _ids(cursor, channel_id: int, platform_ids: list[str]) -> list[tuple[str, int]]:
-    rows = []
-    for chunk in _chunks(platform_ids):
-        marks = ", ".join(["%s"] * len(chunk))
-        cursor.execute(
-            f"SELECT platform_id, id FROM archive_record "
-            f"WHERE channel_id = %s AND platform_id IN ({marks})",
-            [channel_id, *chunk],
-        )
-        rows.extend(cursor.fetchall())
-    return rows
+        parents.update((pid, (rid, thread)) for pid, rid, thread in cursor.fetchall())
+    return parents
 
 
 def _append_chain(cursor, channel_id: int, events: list[tuple]) -> None:
@@ -516,12 +554,11 @@ def _append_chain(cursor, channel_id: int, events: list[tuple]) -> None:
     )
     last = cursor.fetchone()
     seq, prev = (last[0], last[1]) if last else (0, GENESIS)
-    adapt = connection.ops.adapt_datetimefield_value
     rows = []
     for record_id, platform_id, event, sha, at in events:
         seq += 1
         entry = chain_hash(prev, sha, seq, event, platform_id, at)
-        rows.append((channel_id, seq, adapt(at), event, record_id, sha, prev, entry))
+        rows.append((channel_id, seq, db_time(at), event, record_id, sha, prev, entry))
         prev = entry
     cursor.executemany(
         "INSERT INTO archive_integrityentry (channel_id, seq, at, event, record_id, "
@@ -530,17 +567,8 @@ def _append_chain(cursor, channel_id: int, events: list[tuple]) -> None:
     )
 
 
-def _link_parents(cursor, channel_id: int, new_ids: list[int], new_pids: list[str]) -> None:
-    """Point new records at their parents, and waiting children at new parents."""
-    for chunk in _chunks(new_ids):
-        marks = ", ".join(["%s"] * len(chunk))
-        cursor.execute(
-            f"UPDATE archive_record SET parent_id = (SELECT p.id FROM archive_record p "
-            f"WHERE p.channel_id = archive_record.channel_id "
-            f"AND p.platform_id = archive_record.parent_platform_id) "
-            f"WHERE id IN ({marks}) AND parent_platform_id <> ''",
-            chunk,
-        )
+def _link_waiting_children(cursor, channel_id: int, new_pids: list[str]) -> None:
+    """Children captured before their parent point at it once it arrives."""
     for chunk in _chunks(new_pids):
         marks = ", ".join(["%s"] * len(chunk))
         cursor.execute(
@@ -555,7 +583,6 @@ def _link_parents(cursor, channel_id: int, new_ids: list[int], new_pids: list[st
 def mark_unseen_deleted(*, run: IngestionRun, channel: Channel, batch_size: int = 2000) -> int:
     """After a complete listing: what the run did not see is deleted on the platform."""
     now = timezone.now()
-    adapt = connection.ops.adapt_datetimefield_value
     total = 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -570,7 +597,7 @@ def mark_unseen_deleted(*, run: IngestionRun, channel: Channel, batch_size: int 
                 return total
             cursor.executemany(
                 "UPDATE archive_record SET state = 'deleted', deleted_seen_at = %s WHERE id = %s",
-                [(adapt(now), rid) for rid, _pid, _sha in rows],
+                [(db_time(now), rid) for rid, _pid, _sha in rows],
             )
             _append_chain(
                 cursor,

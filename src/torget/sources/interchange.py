@@ -44,6 +44,8 @@ def parse_time(value, key: str) -> datetime.datetime:
 
 def _text(obj: dict, key: str, required: bool = False, limit: int = 1000) -> str:
     value = obj.get(key)
+    if type(value) is str and len(value) <= limit and (value or not required):
+        return value  # the common case, checked first: this runs millions of times
     if value is None:
         if required:
             raise SourceError(key, "missing")
