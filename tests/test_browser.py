@@ -136,11 +136,28 @@ def test_channel_from_proposal_to_closed(page_as, live_server, world, browser):
 
 @pytest.mark.parametrize("who", ["communicator", "auditor"])
 def test_main_pages_pass_automated_wcag_checks(page_as, live_server, world, who):
-    from tests.factories import channel_in
+    from tests.factories import captured, channel_in
+    from torget.archive.models import Record
+    from torget.ingest.pipeline import Ingestion
 
     channel = channel_in(world, "decision")
+    active = channel_in(world, "active")
+    with Ingestion(channel=active, source="test") as ingestion:
+        ingestion.add(captured("p1", "Kommunen bygger om torget.", kind="post"))
+        ingestion.add(captured("c1", "Hur länge pågår bygget?", parent_id="p1"))
+    with Ingestion(channel=active, source="test 2") as ingestion:
+        ingestion.add(captured("c1", "Hur länge pågår bygget? Och varför?", parent_id="p1"))
+    record = Record.objects.get(platform_id="c1")
     page = page_as(getattr(world, who))
-    for path in ["/", "/register/", f"/register/{channel.slug}/", "/register/ny/", "/logg/"]:
+    for path in [
+        "/",
+        "/register/",
+        f"/register/{channel.slug}/",
+        "/register/ny/",
+        "/logg/",
+        "/arkiv/?q=kommun",
+        f"/arkiv/handling/{record.pk}/",
+    ]:
         response = page.goto(f"{live_server.url}{path}")
         if response.status == 403:
             continue

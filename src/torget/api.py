@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import APIKeyCookie, HttpBearer
 
+from torget.archive.api import router as archive_router
 from torget.channels.api import router as channels_router
 from torget.organisations.models import Person
 from torget.organisations.services import api_token_authenticate
@@ -41,3 +42,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/channels", channels_router)
+api.add_router("/records", archive_router)

@@ -284,6 +284,7 @@ def demo_load() -> Organisation:
     }
     for spec in CHANNELS:
         _channel(people, units, *spec)
+    demo_archive(org)
     return org
 
 
@@ -403,3 +404,129 @@ def demo_logins() -> list[tuple[str, str, str]]:
         for login in LOGINS
         if login.username in people
     ]
+
+
+DEMO_POSTS = [
+    "Nu är ansökan till sommarjobb för unga öppen. Sök senast 15 mars!",
+    "Vi bygger ut förskolan i Norrby. Under våren påverkas trafiken på Skolvägen.",
+    "Snöröjningen pågår. Huvudgator och busslinjer prioriteras först.",
+    "Biblioteket har nya öppettider från 1 april: måndag–torsdag 10–19.",
+    "Samråd om detaljplanen för Torget: tyck till senast 30 april.",
+    "Sophämtningen flyttas en dag under påskveckan.",
+]
+DEMO_COMMENTS = [
+    "Hur lång tid tar det att få bygglov?",
+    "Tack för informationen!",
+    "När öppnar förskolan?",
+    "Varför prioriteras inte cykelbanorna?",
+    "Bra initiativ, mer sånt!",
+    "Kan man lämna synpunkter via mejl också?",
+    "Vägen vid skolan är full av hål.",
+    "Äntligen längre öppettider!",
+    "Får man ta med hund på biblioteket?",
+    "Vilka busslinjer påverkas?",
+]
+DEMO_REPLIES = [
+    "Hej! Handläggningstiden är ungefär tio veckor. Hälsningar Sara, kommunikatör",
+    "Tack för din fråga, vi återkommer så snart vi vet mer. Hälsningar Jonas, webbredaktör",
+    "Ja, synpunkter tas emot på kommun@exempla.se. Hälsningar Sara, kommunikatör",
+]
+
+
+def demo_archive(org: Organisation) -> None:
+    """Threads of fictitious posts, comments and replies on the active channels, through the
+    real ingest pipeline: one comment edited later, one deleted on the platform."""
+    from torget.ingest.pipeline import Ingestion
+    from torget.sources.base import CapturedItem
+
+    channels = Channel.objects.filter(organisation=org, status="active").order_by("pk")
+    start = timezone.now() - datetime.timedelta(days=90)
+    for c_index, channel in enumerate(channels):
+        items = []
+        for t_index, post in enumerate(DEMO_POSTS):
+            at = start + datetime.timedelta(days=t_index * 14 + c_index)
+            post_id = f"{channel.platform}-{c_index}-{t_index}"
+            items.append(_demo_item(post_id, "post", post, at, own=True))
+            for k in range(8):
+                comment_id = f"{post_id}-c{k}"
+                text = DEMO_COMMENTS[(t_index * 3 + k) % len(DEMO_COMMENTS)]
+                items.append(
+                    _demo_item(
+                        comment_id,
+                        "comment",
+                        text,
+                        at + datetime.timedelta(hours=k + 1),
+                        parent=post_id,
+                        author=DEMO_NAMES[(k + t_index) % len(DEMO_NAMES)],
+                    )
+                )
+                if k % 3 == 0:
+                    items.append(
+                        _demo_item(
+                            f"{comment_id}-r",
+                            "reply",
+                            DEMO_REPLIES[k % len(DEMO_REPLIES)],
+                            at + datetime.timedelta(hours=k + 2),
+                            parent=comment_id,
+                            own=True,
+                        )
+                    )
+        with Ingestion(channel=channel, source="demo") as ingestion:
+            for item in items:
+                ingestion.add(item)
+        first_comment = items[1]
+        later = timezone.now() - datetime.timedelta(days=1)
+        edited = CapturedItem(
+            **{
+                **_fields(first_comment),
+                "text": first_comment.text + " (Jag menar för en carport.)",
+                "captured_at": later,
+                "edited_at": later,
+            }
+        )
+        with Ingestion(channel=channel, source="demo, later", complete_listing=True) as ingestion:
+            for item in items:
+                if item.platform_id == first_comment.platform_id:
+                    ingestion.add(edited)
+                elif item.platform_id != items[2].platform_id:  # deleted by its author
+                    ingestion.add(CapturedItem(**{**_fields(item), "captured_at": later}))
+
+
+DEMO_NAMES = [
+    "Anna Andersson",
+    "Bertil Berg",
+    "Cecilia Ek",
+    "David Lind",
+    "Greta Holm",
+    "Hassan Ali",
+    "Ida Öberg",
+    "Johan Dahl",
+]
+
+
+def _fields(item) -> dict:
+    return {name: getattr(item, name) for name in item.__slots__}
+
+
+def _demo_item(pid, kind, text, at, parent="", own=False, author=""):
+    import orjson
+
+    from torget.sources.base import CapturedItem
+
+    name = "Exempla kommun" if own else author
+    raw = orjson.dumps(
+        {"id": pid, "kind": kind, "text": text, "author": name, "created_at": at.isoformat()}
+    ).decode()
+    return CapturedItem(
+        platform_id=pid,
+        kind=kind,
+        text=text,
+        created_at=at,
+        captured_at=at,
+        raw=raw,
+        author_id="exempla" if own else "user-" + author.split()[0].lower(),
+        author_name=name,
+        author_is_organisation=own,
+        parent_id=parent,
+        permalink=f"https://example.invalid/{pid}",
+    )

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from torget.api import api
+from torget.archive import views as archive_views
 from torget.channels import public as public_views
 from torget.channels import views as channel_views
 from torget.organisations import views as organisation_views
@@ -22,6 +23,9 @@ urlpatterns = [
     path("register/<slug:slug>/checklista/", channel_views.checklist, name="channel_checklist"),
     path("register/<slug:slug>/inventering/", channel_views.review, name="channel_review"),
     path("logg/", organisation_views.audit_log, name="audit_log"),
+    path("arkiv/", archive_views.search, name="archive_search"),
+    path("arkiv/handling/<int:pk>/", archive_views.record_detail, name="record_detail"),
+    path("arkiv/media/<str:sha256>/", archive_views.media, name="archive_media"),
     path("organisation/", organisation_views.people, name="people"),
     path("organisation/personer/ny/", organisation_views.person_new, name="person_new"),
     path("organisation/personer/<int:pk>/", organisation_views.person_edit, name="person_edit"),

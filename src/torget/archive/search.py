@@ -36,7 +36,11 @@ def index_records(
             chunk = replaced[start : start + 900]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM archive_search WHERE rowid IN ({marks})", chunk)
-        cursor.executemany("INSERT INTO archive_search (rowid, stems) VALUES (%s, %s)", rows)
+        # OR REPLACE: a row left behind by records removed outside the pipeline (a flushed
+        # test database) must never block or mislabel a new one.
+        cursor.executemany(
+            "INSERT OR REPLACE INTO archive_search (rowid, stems) VALUES (%s, %s)", rows
+        )
     else:
         cursor.executemany(
             "UPDATE archive_record SET search_vector = to_tsvector('simple', %s) WHERE id = %s",

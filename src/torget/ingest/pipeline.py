@@ -485,7 +485,11 @@ def _allocate_ids(cursor, count: int) -> list[int]:
     """Ids for new records, taken up front so that parents and children link in one pass."""
     if connection.vendor == "sqlite":
         # The batch holds SQLite's write lock (BEGIN IMMEDIATE): nobody else inserts meanwhile.
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM archive_record")
+        # Ids are never reused (AUTOINCREMENT's counter counts too), even after a disposal.
+        cursor.execute(
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'archive_record'), "
+            "0), COALESCE((SELECT MAX(id) FROM archive_record), 0))"
+        )
         first = cursor.fetchone()[0] + 1
         return list(range(first, first + count))
     cursor.execute(

@@ -1,0 +1,145 @@
+"""Reads from the archive, scoped to the acting person's organisation."""
+
+import difflib
+import hashlib
+import html
+from dataclasses import dataclass
+
+import orjson
+from django.db.models import QuerySet
+from django.http import Http404
+
+from torget.ingest.pipeline import chain_hash
+from torget.organisations.models import Person, Role
+
+from .models import Blob, IntegrityEntry, Record, RecordVersion
+
+# The raw payload is the capture exactly as the platform gave it, with every personal detail
+# in it: only the roles that handle records and requests see it, and each view is audited.
+RAW_READERS = (Role.ARCHIVIST, Role.REGISTRAR)
+
+
+def record_get(*, person: Person, pk: int) -> Record:
+    try:
+        return Record.objects.select_related("channel", "channel__organisation").get(
+            organisation_id=person.organisation_id, pk=pk
+        )
+    except Record.DoesNotExist:
+        raise Http404("No such record.") from None
+
+
+@dataclass(frozen=True)
+class ThreadRow:
+    record: Record
+    depth: int
+
+
+def record_thread(*, record: Record, limit: int = 500) -> list[ThreadRow]:
+    """The record's whole thread, post first, each reply under what it answers."""
+    records = list(
+        Record.objects.filter(
+            channel_id=record.channel_id, thread_platform_id=record.thread_platform_id
+        ).order_by("created_at", "id")[:limit]
+    )
+    by_pid = {r.platform_id: r for r in records}
+    children: dict[str, list[Record]] = {}
+    roots = []
+    for r in records:
+        if r.parent_platform_id and r.parent_platform_id in by_pid:
+            children.setdefault(r.parent_platform_id, []).append(r)
+        else:
+            roots.append(r)
+    rows: list[ThreadRow] = []
+
+    def walk(node: Record, depth: int) -> None:
+        rows.append(ThreadRow(node, depth))
+        for child in children.get(node.platform_id, []):
+            walk(child, min(depth + 1, 6))
+
+    for root in roots:
+        walk(root, 0)
+    return rows
+
+
+@dataclass(frozen=True)
+class VersionView:
+    version: RecordVersion
+    data: dict
+    hash_ok: bool
+    diff_html: str
+
+
+def record_versions(*, record: Record) -> list[VersionView]:
+    views, previous = [], None
+    for version in record.versions.order_by("number"):
+        data = orjson.loads(version.content)
+        ok = hashlib.sha256(version.content.encode()).hexdigest() == version.sha256
+        diff = word_diff(previous["text"], data["text"]) if previous is not None else ""
+        views.append(VersionView(version, data, ok, diff))
+        previous = data
+    return views
+
+
+def word_diff(before: str, after: str) -> str:
+    """HTML of the change from `before` to `after`, word by word, in <del> and <ins>."""
+    a, b = before.split(" "), after.split(" ")
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(html.escape(" ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(f"<del>{html.escape(' '.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            out.append(f"<ins>{html.escape(' '.join(b[j1:j2]))}</ins>")
+    return " ".join(out)
+
+
+@dataclass(frozen=True)
+class EventView:
+    entry: IntegrityEntry
+    link_ok: bool
+
+
+def record_events(*, record: Record) -> list[EventView]:
+    """The record's capture events, each checked against the chain around it."""
+    entries = list(record.chain_entries.order_by("seq"))
+    previous = dict(
+        IntegrityEntry.objects.filter(
+            channel_id=record.channel_id, seq__in=[e.seq - 1 for e in entries]
+        ).values_list("seq", "entry_hash")
+    )
+    views = []
+    for entry in entries:
+        expected_prev = previous.get(entry.seq - 1, "0" * 64)
+        recomputed = chain_hash(
+            entry.prev_hash,
+            entry.version_sha256,
+            entry.seq,
+            entry.event,
+            record.platform_id,
+            entry.at,
+        )
+        views.append(
+            EventView(entry, entry.prev_hash == expected_prev and recomputed == entry.entry_hash)
+        )
+    return views
+
+
+def blob_get(*, person: Person, sha256: str) -> Blob:
+    """A media file, only if a record of the person's organisation carries it."""
+    blob = Blob.objects.filter(sha256=sha256).first()
+    if (
+        blob is None
+        or not RecordVersion.objects.filter(
+            record__organisation_id=person.organisation_id, content__contains=sha256
+        ).exists()
+    ):
+        raise Http404("No such file.")
+    return blob
+
+
+def channels_with_records(*, person: Person) -> QuerySet:
+    from torget.channels.models import Channel
+
+    return Channel.objects.filter(organisation_id=person.organisation_id).order_by("name")

@@ -1,0 +1,115 @@
+"""The archive's pages: search, and a record in its thread with its versions and proof."""
+
+import datetime
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from torget.organisations.decorators import person_required
+
+from . import blobs, selectors, services
+from .models import Direction, Kind, State
+from .search import Filters, records_search
+
+
+def _date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def filters_from(params, person) -> Filters:
+    channel = params.get("channel", "")
+    channel_id = None
+    if channel:
+        found = selectors.channels_with_records(person=person).filter(slug=channel).first()
+        channel_id = found.pk if found else -1
+    media = params.get("media", "")
+    return Filters(
+        channel_id=channel_id,
+        kind=params.get("kind", "") if params.get("kind") in Kind.values else "",
+        direction=params.get("direction", "")
+        if params.get("direction") in Direction.values
+        else "",
+        author=params.get("author", "").strip(),
+        state=params.get("state", "") if params.get("state") in State.values else "",
+        has_media={"yes": True, "no": False}.get(media),
+        since=_date(params.get("since")),
+        until=_date(params.get("until")),
+    )
+
+
+@require_GET
+@person_required
+def search(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    query = params.get("q", "").strip()
+    searched = bool(query) or any(
+        params.get(k)
+        for k in ("channel", "kind", "direction", "author", "state", "media", "since", "until")
+    )
+    page = (
+        records_search(
+            person=request.person,
+            query=query,
+            filters=filters_from(params, request.person),
+            before=params.get("before", ""),
+        )
+        if searched
+        else None
+    )
+    next_query = params.copy()
+    if page and page.next_before:
+        next_query["before"] = page.next_before
+    return render(
+        request,
+        "archive/search.html",
+        {
+            "page": page,
+            "params": params,
+            "query": query,
+            "channels": selectors.channels_with_records(person=request.person),
+            "kinds": Kind.choices,
+            "directions": Direction.choices,
+            "states": State.choices,
+            "next_query": next_query.urlencode() if page and page.next_before else "",
+        },
+    )
+
+
+@require_GET
+@person_required
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.record_get(person=request.person, pk=pk)
+    raw = None
+    if request.GET.get("raw") == "1":
+        raw = services.record_raw_open(person=request.person, record=record)
+    versions = selectors.record_versions(record=record)
+    events = selectors.record_events(record=record)
+    return render(
+        request,
+        "archive/record.html",
+        {
+            "record": record,
+            "thread": selectors.record_thread(record=record),
+            "versions": versions,
+            "current": versions[-1] if versions else None,
+            "events": events,
+            "verified": all(v.hash_ok for v in versions) and all(e.link_ok for e in events),
+            "may_see_raw": request.person.has_role(*selectors.RAW_READERS),
+            "raw": raw,
+        },
+    )
+
+
+@require_GET
+@person_required
+def media(request: HttpRequest, sha256: str) -> FileResponse:
+    blob = selectors.blob_get(person=request.person, sha256=sha256)
+    response = FileResponse(
+        blobs.open_blob(blob.sha256), content_type=blob.mime_type or "application/octet-stream"
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
