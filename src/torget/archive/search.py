@@ -15,21 +15,16 @@ from django.db import connection
 from torget.organisations.models import Person
 
 from .models import Record
-from .text import query_stems, snippet, stems
+from .text import query_stems, snippet
 
 PAGE_SIZE = 20
 
 
-def index_records(
-    cursor, records: list[tuple[int, str, str]], replaced: list[int] | None = None
-) -> None:
-    """Index (record id, title, text) rows, inside the writer's transaction. `replaced` are
-    the ids among them that were indexed before (a new version)."""
-    if not records:
+def index_records(cursor, rows: list[tuple[int, str]], replaced: list[int] | None = None) -> None:
+    """Index (record id, stems) rows inside the writer's transaction; `stems` comes from
+    text.stems(). `replaced` are the ids among them that were indexed before."""
+    if not rows:
         return
-    rows = [
-        (rid, " ".join(stems(f"{title} {text}" if title else text))) for rid, title, text in records
-    ]
     if connection.vendor == "sqlite":
         replaced = replaced or []
         for start in range(0, len(replaced), 900):

@@ -16,6 +16,8 @@ The hot path uses plain SQL with executemany: the ORM's per-object cost would do
 the rates the archive needs (bench/ingest.py).
 """
 
+from __future__ import annotations
+
 import datetime
 import functools
 import hashlib
@@ -33,6 +35,7 @@ from django.utils import timezone
 from torget.archive import blobs
 from torget.archive.models import ChainEvent, IngestionRun, RunStatus, State
 from torget.archive.search import index_records
+from torget.archive.text import stems
 from torget.channels.models import Channel
 from torget.sources.base import CapturedItem
 
@@ -96,7 +99,7 @@ class Counts:
     deleted: int = 0
     rejected: int = 0
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         for name in ("new", "changed", "unchanged", "deleted", "rejected"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -118,6 +121,7 @@ class _Pending:
     new: bool = False
     changed: bool = False
     has_media: bool | None = None
+    stems: str = ""
     item: CapturedItem | None = None
     last_seen: datetime.datetime | None = None
     versions: list[tuple] = field(default_factory=list)
@@ -192,9 +196,9 @@ class Ingestion:
         self.counts = Counts()
         self.errors: list[dict] = []
         self.run: IngestionRun | None = None
-        self._buffer: list[CapturedItem] = []
+        self._buffer: list[Prepared] = []
 
-    def __enter__(self) -> "Ingestion":
+    def __enter__(self) -> Ingestion:
         self.run = run_start(
             channel=self.channel,
             source=self.source,
@@ -214,7 +218,10 @@ class Ingestion:
         self._close(status)
 
     def add(self, item: CapturedItem) -> None:
-        self._buffer.append(item)
+        self.add_prepared(prepare(item))
+
+    def add_prepared(self, prepared: Prepared) -> None:
+        self._buffer.append(prepared)
         if len(self._buffer) >= self.batch_size:
             self.flush()
 
@@ -262,6 +269,32 @@ class Ingestion:
         return run
 
 
+@dataclass(slots=True)
+class Prepared:
+    """An item with what the pipeline computes from it alone, before the transaction: its
+    canonical content and hash, its search stems and its stored media."""
+
+    item: CapturedItem
+    content: bytes
+    sha256: str
+    stems: str
+    has_media: bool
+    blobs: list[tuple[str, int, str]]
+
+
+def prepare(item: CapturedItem) -> Prepared:
+    media, stored = _media_entries(item) if item.media else ([], [])
+    content = canonical_content(item, media)
+    return Prepared(
+        item=item,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        stems=" ".join(stems(f"{item.title} {item.text}" if item.title else item.text)),
+        has_media=bool(media),
+        blobs=stored,
+    )
+
+
 def _media_entries(item: CapturedItem) -> tuple[list[dict], list[tuple]]:
     """Store media files as blobs (outside the transaction: blobs are immutable)."""
     entries, stored = [], []
@@ -295,26 +328,21 @@ def _on_sqlite() -> bool:
     return vendor == "sqlite"
 
 
-def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem]) -> Counts:
+def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -> Counts:
     counts = Counts()
-    prepared = []
-    blob_rows = {}
-    for item in items:
-        media, stored = _media_entries(item) if item.media else ([], ())
-        for sha, size, mime in stored:
-            blob_rows[sha] = (sha, size, mime)
-        content = canonical_content(item, media)
-        prepared.append((item, content, hashlib.sha256(content).hexdigest(), bool(media)))
-
+    blob_rows = {row[0]: row for p in items for row in p.blobs}
     with transaction.atomic(), connection.cursor() as cursor:
         if blob_rows:
             blobs.register(cursor, list(blob_rows.values()))
-        pending = _load_existing(cursor, channel.pk, {p[0].platform_id for p in prepared})
+        pending = _load_existing(cursor, channel.pk, {p.item.platform_id for p in items})
         parents = _load_parents(
-            cursor, channel.pk, {p[0].parent_id for p in prepared if p[0].parent_id} - set(pending)
+            cursor,
+            channel.pk,
+            {p.item.parent_id for p in items if p.item.parent_id} - set(pending),
         )
 
-        for item, content, sha, has_media in prepared:
+        for p in items:
+            item, content, sha, has_media = p.item, p.content, p.sha256, p.has_media
             entry = pending.get(item.platform_id)
             if entry is None:
                 if item.thread_id:
@@ -338,6 +366,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem
                     new=True,
                     item=item,
                     has_media=has_media,
+                    stems=p.stems,
                 )
                 entry.versions.append((1, item.captured_at, sha, content, item.raw))
                 entry.events.append((ChainEvent.CAPTURED, sha, item.captured_at))
@@ -349,6 +378,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem
                     entry.events.append((ChainEvent.REAPPEARED, sha, item.captured_at))
                     entry.changed = True
                     entry.item = item
+                    entry.stems = p.stems
                 counts.unchanged += 1
             else:
                 entry.version_count += 1
@@ -362,6 +392,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem
                 entry.has_media = has_media
                 entry.changed = True
                 entry.item = item
+                entry.stems = p.stems
                 counts.changed += 1
             if entry.last_seen is None or item.captured_at > entry.last_seen:
                 entry.last_seen = item.captured_at
@@ -467,7 +498,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[CapturedItem
 
         index_records(
             cursor,
-            [(e.id, e.item.title, e.item.text) for e in pending.values() if e.new or e.changed],
+            [(e.id, e.stems) for e in pending.values() if e.new or e.changed],
             replaced=[e.id for e in changed],
         )
         newest = max((e.item.created_at for _pid, e in new), default=None)
@@ -579,7 +610,9 @@ def _link_waiting_children(cursor, channel_id: int, new_pids: list[str]) -> None
             f"UPDATE archive_record SET parent_id = (SELECT p.id FROM archive_record p "
             f"WHERE p.channel_id = archive_record.channel_id "
             f"AND p.platform_id = archive_record.parent_platform_id) "
-            f"WHERE channel_id = %s AND parent_id IS NULL AND parent_platform_id IN ({marks})",
+            # The condition is written exactly as the partial index's, so SQLite uses it.
+            f"WHERE channel_id = %s AND parent_id IS NULL AND NOT (parent_platform_id = '') "
+            f"AND parent_platform_id IN ({marks})",
             [channel_id, *chunk],
         )
 

@@ -14,6 +14,8 @@ import orjson
 
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 
+__all__ = ["CapturedItem", "Header", "parse_line", "read", "resolve_media"]
+
 FORMAT_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "interchange-v1.schema.json"
 MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -122,29 +124,34 @@ def read(
 ) -> Iterator[tuple[int, CapturedItem | Header | SourceError]]:
     """Yield (line number, item, header or error) for each non-empty line."""
     for number, line in enumerate(stream, start=1):
-        if len(line) > MAX_LINE_BYTES:
-            yield number, SourceError(f"line {number}", "the line is too long (over 16 MB)")
-            continue
-        stripped = line.strip()
-        if not stripped:
-            continue
-        try:
-            text = stripped.decode("utf-8")
-        except UnicodeDecodeError as error:
-            yield number, SourceError(f"line {number}", f"not UTF-8 text (byte {error.start})")
-            continue
-        try:
-            obj = orjson.loads(stripped)
-        except orjson.JSONDecodeError as error:
-            yield number, SourceError(f"line {number}", f"not valid JSON ({error})")
-            continue
-        try:
-            if isinstance(obj, dict) and obj.get("torget") == "capture":
-                yield number, _header(obj)
-            else:
-                yield number, item_from_json(obj, text, captured_at)
-        except SourceError as error:
-            yield number, SourceError(f"line {number}, {error.location}", error.reason)
+        value = parse_line(number, line, captured_at)
+        if value is not None:
+            yield number, value
+
+
+def parse_line(
+    number: int, line: bytes, captured_at: datetime.datetime
+) -> CapturedItem | Header | SourceError | None:
+    """One line: an item, the header, an error saying where and why, or None if blank."""
+    if len(line) > MAX_LINE_BYTES:
+        return SourceError(f"line {number}", "the line is too long (over 16 MB)")
+    stripped = line.strip()
+    if not stripped:
+        return None
+    try:
+        text = stripped.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return SourceError(f"line {number}", f"not UTF-8 text (byte {error.start})")
+    try:
+        obj = orjson.loads(stripped)
+    except orjson.JSONDecodeError as error:
+        return SourceError(f"line {number}", f"not valid JSON ({error})")
+    try:
+        if isinstance(obj, dict) and obj.get("torget") == "capture":
+            return _header(obj)
+        return item_from_json(obj, text, captured_at)
+    except SourceError as error:
+        return SourceError(f"line {number}, {error.location}", error.reason)
 
 
 def _header(obj: dict) -> Header:

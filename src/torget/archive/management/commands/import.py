@@ -59,7 +59,8 @@ class Command(BaseCommand):
                     ingestion.counts.accepted, _tell(stream), ingestion.counts.rejected
                 ),
             ) as ingestion:
-                for number, value in interchange.read(stream, captured_at=captured_at):
+                lines = interchange.read(stream, captured_at=captured_at)
+                for number, value in lines:
                     if isinstance(value, SourceError):
                         ingestion.reject(value.location, value.reason)
                     elif isinstance(value, interchange.Header):
