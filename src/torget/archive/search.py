@@ -38,9 +38,18 @@ def index_records(cursor, rows: list[tuple[int, str]], replaced: list[int] | Non
         )
     else:
         cursor.executemany(
-            "UPDATE archive_record SET search_vector = to_tsvector('simple', %s) WHERE id = %s",
-            [(text, rid) for rid, text in rows],
+            "UPDATE archive_record SET search_vector = %s::tsvector WHERE id = %s",
+            [(tsvector_literal(text), rid) for rid, text in rows],
         )
+
+
+def tsvector_literal(stems_text: str) -> str:
+    """Our stems as a PostgreSQL tsvector, taken as they are (no parser, no dictionary)."""
+    return " ".join(_lexeme(stem) for stem in stems_text.split())
+
+
+def _lexeme(stem: str) -> str:
+    return "'" + stem.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)
@@ -140,8 +149,8 @@ def _match_params(query: str, wanted: list[str]) -> list:
     if connection.vendor == "sqlite":
         # Each stem quoted: FTS5 reads them as plain terms, all required.
         return [" ".join(f'"{w}"' for w in wanted)]
-    # plainto_tsquery ANDs the words and reads no operators; 'simple' keeps our stems as they are.
-    return [" ".join(wanted)]
+    # A tsquery literal of our own stems: every stem required, no operators read from input.
+    return [" & ".join(_lexeme(stem) for stem in wanted)]
 
 
 def _query_sql(wanted: list[str], where: list[str], params: list) -> str:
@@ -155,6 +164,6 @@ def _query_sql(wanted: list[str], where: list[str], params: list) -> str:
         )
     return (
         "SELECT r.id FROM archive_record r "
-        f"WHERE r.search_vector @@ plainto_tsquery('simple', %s) AND {' AND '.join(where)} "
+        f"WHERE r.search_vector @@ %s::tsquery AND {' AND '.join(where)} "
         f"{order}"
     )

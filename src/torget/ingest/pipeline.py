@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from torget.archive import blobs
 from torget.archive.models import ChainEvent, IngestionRun, RunStatus, State
-from torget.archive.search import index_records
+from torget.archive.search import index_records, tsvector_literal
 from torget.archive.text import stems
 from torget.channels.models import Channel
 from torget.sources.base import CapturedItem
@@ -401,14 +401,11 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
         if new:
             for (_pid, entry), record_id in zip(new, _allocate_ids(cursor, len(new)), strict=True):
                 entry.id = record_id
-            cursor.executemany(
-                "INSERT INTO archive_record (id, organisation_id, channel_id, platform_id, kind, "
-                "parent_id, parent_platform_id, thread_platform_id, author_platform_id, "
-                "author_name, author_handle, author_is_organisation, direction, created_at, "
-                "edited_at, first_seen_at, last_seen_at, state, text, title, language, "
-                "permalink, has_media, version_count, current_sha256, last_seen_run) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
-                "%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            on_postgres = not _on_sqlite()
+            _insert(
+                cursor,
+                "archive_record",
+                RECORD_COLUMNS + (("search_vector",) if on_postgres else ()),
                 [
                     (
                         e.id,
@@ -437,6 +434,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                         e.version_count,
                         e.sha256,
                         run.pk,
+                        *((tsvector_literal(e.stems),) if on_postgres else ()),
                     )
                     for pid, e in new
                 ],
@@ -476,9 +474,10 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
 
         versions = [(e.id, *v) for e in pending.values() for v in e.versions]
         if versions:
-            cursor.executemany(
-                "INSERT INTO archive_recordversion (record_id, number, captured_at, sha256, "
-                "content, raw, run_id) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            _insert(
+                cursor,
+                "archive_recordversion",
+                ("record_id", "number", "captured_at", "sha256", "content", "raw", "run_id"),
                 [
                     (rid, number, db_time(at), sha, content.decode(), raw, run.pk)
                     for rid, number, at, sha, content, raw in versions
@@ -498,7 +497,8 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
 
         index_records(
             cursor,
-            [(e.id, e.stems) for e in pending.values() if e.new or e.changed],
+            # On PostgreSQL, new records carry their search vector in the COPY already.
+            [(e.id, e.stems) for e in pending.values() if e.changed or (e.new and _on_sqlite())],
             replaced=[e.id for e in changed],
         )
         newest = max((e.item.created_at for _pid, e in new), default=None)
@@ -510,6 +510,50 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
         for hook in version_hooks:
             hook(versioned)
     return counts
+
+
+RECORD_COLUMNS = (
+    "id",
+    "organisation_id",
+    "channel_id",
+    "platform_id",
+    "kind",
+    "parent_id",
+    "parent_platform_id",
+    "thread_platform_id",
+    "author_platform_id",
+    "author_name",
+    "author_handle",
+    "author_is_organisation",
+    "direction",
+    "created_at",
+    "edited_at",
+    "first_seen_at",
+    "last_seen_at",
+    "state",
+    "text",
+    "title",
+    "language",
+    "permalink",
+    "has_media",
+    "version_count",
+    "current_sha256",
+    "last_seen_run",
+)
+
+
+def _insert(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows: COPY on PostgreSQL (one round trip), executemany on SQLite."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    if _on_sqlite():
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        return
+    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _allocate_ids(cursor, count: int) -> list[int]:
@@ -544,14 +588,25 @@ def _chunks(values: list, size: int = 900) -> Iterable[list]:
         yield values[start : start + size]
 
 
+def _matching(column: str, values: list) -> Iterable[tuple[str, list]]:
+    """(SQL condition, parameters) covering `values`: one array parameter on PostgreSQL,
+    chunks of placeholders on SQLite (which has no arrays)."""
+    if not values:
+        return
+    if not _on_sqlite():
+        yield f"{column} = ANY(%s)", [list(values)]
+        return
+    for chunk in _chunks(values):
+        yield f"{column} IN ({', '.join(['%s'] * len(chunk))})", chunk
+
+
 def _load_existing(cursor, channel_id: int, platform_ids: set[str]) -> dict[str, _Pending]:
     found = {}
-    for chunk in _chunks(sorted(platform_ids)):
-        marks = ", ".join(["%s"] * len(chunk))
+    for condition, params in _matching("platform_id", sorted(platform_ids)):
         cursor.execute(
             f"SELECT id, platform_id, current_sha256, version_count, state, thread_platform_id, "
-            f"created_at FROM archive_record WHERE channel_id = %s AND platform_id IN ({marks})",
-            [channel_id, *chunk],
+            f"created_at FROM archive_record WHERE channel_id = %s AND {condition}",
+            [channel_id, *params],
         )
         for rid, pid, sha, count, state, thread, created in cursor.fetchall():
             found[pid] = _Pending(
@@ -568,12 +623,11 @@ def _load_existing(cursor, channel_id: int, platform_ids: set[str]) -> dict[str,
 def _load_parents(cursor, channel_id: int, platform_ids: set[str]) -> dict[str, tuple[int, str]]:
     """Parents already in the archive: platform id -> (record id, thread platform id)."""
     parents = {}
-    for chunk in _chunks(sorted(platform_ids)):
-        marks = ", ".join(["%s"] * len(chunk))
+    for condition, params in _matching("platform_id", sorted(platform_ids)):
         cursor.execute(
             f"SELECT platform_id, id, thread_platform_id FROM archive_record "
-            f"WHERE channel_id = %s AND platform_id IN ({marks})",
-            [channel_id, *chunk],
+            f"WHERE channel_id = %s AND {condition}",
+            [channel_id, *params],
         )
         parents.update((pid, (rid, thread)) for pid, rid, thread in cursor.fetchall())
     return parents
@@ -595,25 +649,34 @@ def _append_chain(cursor, channel_id: int, events: list[tuple]) -> None:
         entry = chain_hash(prev, sha, seq, event, platform_id, at)
         rows.append((channel_id, seq, db_time(at), event, record_id, sha, prev, entry))
         prev = entry
-    cursor.executemany(
-        "INSERT INTO archive_integrityentry (channel_id, seq, at, event, record_id, "
-        "version_sha256, prev_hash, entry_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+    _insert(
+        cursor,
+        "archive_integrityentry",
+        (
+            "channel_id",
+            "seq",
+            "at",
+            "event",
+            "record_id",
+            "version_sha256",
+            "prev_hash",
+            "entry_hash",
+        ),
         rows,
     )
 
 
 def _link_waiting_children(cursor, channel_id: int, new_pids: list[str]) -> None:
     """Children captured before their parent point at it once it arrives."""
-    for chunk in _chunks(new_pids):
-        marks = ", ".join(["%s"] * len(chunk))
+    for condition, params in _matching("parent_platform_id", new_pids):
         cursor.execute(
             f"UPDATE archive_record SET parent_id = (SELECT p.id FROM archive_record p "
             f"WHERE p.channel_id = archive_record.channel_id "
             f"AND p.platform_id = archive_record.parent_platform_id) "
             # The condition is written exactly as the partial index's, so SQLite uses it.
             f"WHERE channel_id = %s AND parent_id IS NULL AND NOT (parent_platform_id = '') "
-            f"AND parent_platform_id IN ({marks})",
-            [channel_id, *chunk],
+            f"AND {condition}",
+            [channel_id, *params],
         )
 
 
