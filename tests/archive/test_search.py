@@ -144,3 +144,21 @@ def test_an_edit_updates_the_index(world, archive):
 def test_query_syntax_is_not_interpreted(world, archive):
     for query in ['"', "bygglov OR", "NEAR(", "*", "kommun AND -x", "'; DROP TABLE"]:
         records_search(person=world.communicator, query=query)  # no error
+
+
+def test_both_sqlite_strategies_give_the_same_pages(world, archive, monkeypatch):
+    """Common words walk the records newest first; rare ones sort their matches. Same answer."""
+    from django.db import connection
+
+    from torget.archive import search
+
+    queries = ["bygglov", "kommunen", "förskola", "bygglov kommunen", "nothing-like-this"]
+    expected = {q: ids(records_search(person=world.communicator, query=q)) for q in queries}
+    monkeypatch.setattr(search, "COMMON_MATCHES", 0)
+    for query in queries:
+        assert ids(records_search(person=world.communicator, query=query)) == expected[query]
+        page = records_search(person=world.communicator, query=query, limit=1)
+        assert ids(page) == expected[query][:1]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            assert search._common_on_sqlite(cursor, '"bygglov"')

@@ -120,9 +120,19 @@ def records_search(
             params.extend([stamp, stamp, int(rid)])
         except ValueError:
             pass
-    sql = _query_sql(wanted, where, params)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*_match_params(query, wanted), *params, limit + 1])
+        match = _match_params(query, wanted)
+        if match and connection.vendor == "sqlite" and _common_on_sqlite(cursor, match[0]):
+            # Many records match: walk the records newest first and keep those in the match
+            # set, stopping at the page's end, instead of sorting every match.
+            sql = (
+                "SELECT r.id FROM archive_record r INDEXED BY record_org_created "
+                f"WHERE {' AND '.join(where)} AND r.id IN (SELECT rowid FROM archive_search "
+                "WHERE archive_search MATCH %s) ORDER BY r.created_at DESC, r.id DESC LIMIT %s"
+            )
+            cursor.execute(sql, [*params, *match, limit + 1])
+        else:
+            cursor.execute(_query_sql(wanted, where, params), [*match, *params, limit + 1])
         ids = [row[0] for row in cursor.fetchall()]
     more = len(ids) > limit
     ids = ids[:limit]
@@ -135,6 +145,20 @@ def records_search(
         last = ordered[-1]
         next_before = f"{last.created_at.isoformat()}_{last.pk}"
     return Page(hits, next_before)
+
+
+# Above this many matching records, sorting them all costs more than walking the records
+# newest first (bench/search.py).
+COMMON_MATCHES = 5000
+
+
+def _common_on_sqlite(cursor, match: str) -> bool:
+    cursor.execute(
+        "SELECT count(*) FROM (SELECT rowid FROM archive_search WHERE archive_search MATCH %s "
+        "LIMIT %s)",
+        [match, COMMON_MATCHES + 1],
+    )
+    return cursor.fetchone()[0] > COMMON_MATCHES
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

@@ -53,6 +53,19 @@ STALE_AFTER = datetime.timedelta(minutes=10)
 version_hooks: list[Callable[[list[int]], None]] = []
 
 
+# After a large import, the query planner's statistics are refreshed, so that searches pick
+# the right plan at once rather than after the next automatic analysis.
+REFRESH_STATISTICS_AFTER = 10_000
+
+
+def refresh_statistics() -> None:
+    with connection.cursor() as cursor:
+        if _on_sqlite():
+            cursor.execute("PRAGMA optimize")
+        else:
+            cursor.execute("ANALYZE archive_record")
+
+
 class ChannelBusy(Exception):
     """Another run is capturing this channel right now."""
 
@@ -245,6 +258,8 @@ class Ingestion:
         self.flush()
         if self.complete_listing:
             self.counts.deleted += mark_unseen_deleted(run=self.run, channel=self.channel)
+        if self.counts.new >= REFRESH_STATISTICS_AFTER:
+            refresh_statistics()
         return self._close(RunStatus.COMPLETED)
 
     def _save_progress(self) -> None:
