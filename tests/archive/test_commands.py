@@ -208,3 +208,44 @@ def test_a_killed_import_rerun_completes_with_nothing_duplicated(world, tmp_path
     out = io.StringIO()
     call_command("verify", "--channel", channel.slug, stdout=out)
     assert "no problems" in out.getvalue()
+
+
+def test_an_overlong_line_is_skipped_without_holding_it(channel, tmp_path, monkeypatch):
+    from torget.sources import interchange
+
+    monkeypatch.setattr(interchange, "MAX_LINE_BYTES", 1000)
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(
+        (interchange_line("1", "före") + "\n").encode()
+        + b'{"v": 1, "text": "'
+        + b"x" * 5000
+        + b'"}\n'
+        + (interchange_line("2", "efter") + "\n").encode()
+    )
+    summary = run_import(channel, path)
+    assert "line 2: the line is too long" in summary
+    assert set(Record.objects.values_list("platform_id", flat=True)) == {"1", "2"}
+
+
+def test_the_documented_lines_follow_the_schema(tmp_path):
+    import json
+
+    import jsonschema
+
+    from torget.sources.interchange import SCHEMA_PATH
+
+    schema = json.loads(SCHEMA_PATH.read_text())
+    lines = [
+        '{"torget": "capture", "v": 1, "complete": true, "source": "x"}',
+        interchange_line(
+            "1",
+            "Hej",
+            parent_id="0",
+            permalink="https://example.invalid/1",
+            media=[{"path": "media/a.jpg", "mime_type": "image/jpeg"}],
+        ),
+    ]
+    for line in lines:
+        jsonschema.validate(json.loads(line), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"v": 1, "id": "1", "kind": "tweet", "created_at": "x"}, schema)

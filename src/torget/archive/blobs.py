@@ -43,15 +43,19 @@ def open_blob(sha256: str):
     return default_storage.open(blob_name(sha256), "rb")
 
 
-def register(cursor, rows: list[tuple[str, int, str]]) -> None:
-    """Record stored blobs in the database, once each."""
+def register(cursor, rows: list[tuple[str, int, str]], organisation_id: int) -> None:
+    """Record stored blobs in the database, once each, and that the organisation uses them."""
     from django.db import connection
     from django.utils import timezone
 
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    conflict = "ON CONFLICT (sha256) DO NOTHING"
     cursor.executemany(
-        f"INSERT INTO archive_blob (sha256, size, mime_type, created_at) "
-        f"VALUES (%s, %s, %s, %s) {conflict}",
+        "INSERT INTO archive_blob (sha256, size, mime_type, created_at) "
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (sha256) DO NOTHING",
         [(sha, size, mime, now) for sha, size, mime in rows],
+    )
+    cursor.executemany(
+        "INSERT INTO archive_mediause (organisation_id, blob_id) VALUES (%s, %s) "
+        "ON CONFLICT (organisation_id, blob_id) DO NOTHING",
+        [(organisation_id, sha) for sha, _size, _mime in rows],
     )

@@ -148,6 +148,23 @@ class Blob(models.Model):
         return self.sha256
 
 
+class MediaUse(models.Model):
+    """Which organisations' records carry a blob: who may download it."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="uses")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "blob"], name="media_use_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}:{self.blob_id}"
+
+
 class ChainEvent(models.TextChoices):
     CAPTURED = "captured", _("Captured")
     EDITED = "edited", _("Edited on the platform")

@@ -128,13 +128,8 @@ def record_events(*, record: Record) -> list[EventView]:
 
 def blob_get(*, person: Person, sha256: str) -> Blob:
     """A media file, only if a record of the person's organisation carries it."""
-    blob = Blob.objects.filter(sha256=sha256).first()
-    if (
-        blob is None
-        or not RecordVersion.objects.filter(
-            record__organisation_id=person.organisation_id, content__contains=sha256
-        ).exists()
-    ):
+    blob = Blob.objects.filter(sha256=sha256, uses__organisation_id=person.organisation_id).first()
+    if blob is None:
         raise Http404("No such file.")
     return blob
 

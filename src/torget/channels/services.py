@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from torget.organisations.access import RoleRequired, check_role
 from torget.organisations.models import Person, Role
-from torget.organisations.services import audit_record, model_snapshot, snapshot_diff
+from torget.organisations.services import audit_change, audit_record, model_snapshot
 
 from .lifecycle import STEPS, TransitionRefused, check_step, check_who, may_edit
 from .models import Channel, ChannelReview, ChannelTransition, ReviewOutcome, RiskAssessment, Status
@@ -155,18 +155,14 @@ def channel_update(
     if admins is not None:
         channel.administrators.set(admins)
     after = {**model_snapshot(channel), "administrators": _admin_ids(channel)}
-    changed_before, changed_after = snapshot_diff(before, after)
-    changed_before.pop("updated_at", None)
-    changed_after.pop("updated_at", None)
-    if changed_after:
-        audit_record(
-            organisation=person.organisation,
-            actor=person,
-            action="channel.update",
-            target=channel,
-            before=changed_before,
-            after=changed_after,
-        )
+    audit_change(
+        organisation=person.organisation,
+        actor=person,
+        action="channel.update",
+        target=channel,
+        before=before,
+        after=after,
+    )
     return channel
 
 
@@ -208,15 +204,16 @@ def _move(
         at=now,
         comment=comment.strip(),
     )
-    changed_before, changed_after = snapshot_diff(before, model_snapshot(channel))
-    audit_record(
+    # A step always changes the status, so it is always audited.
+    audit_change(
         organisation=person.organisation,
         actor=person,
         action=f"channel.{action}",
         target=channel,
-        before=changed_before,
-        after=changed_after,
+        before=before,
+        after=model_snapshot(channel),
         note=comment.strip(),
+        ignore=(),
     )
     return channel
 
@@ -306,16 +303,14 @@ def channel_checklist_update(*, person: Person, channel: Channel, **flags: bool)
         setattr(channel, key, bool(value))
     channel.updated_at = timezone.now()
     channel.save(update_fields=[*flags, "updated_at"])
-    changed_before, changed_after = snapshot_diff(before, model_snapshot(channel, CHECKLIST_FIELDS))
-    if changed_after:
-        audit_record(
-            organisation=person.organisation,
-            actor=person,
-            action="channel.checklist",
-            target=channel,
-            before=changed_before,
-            after=changed_after,
-        )
+    audit_change(
+        organisation=person.organisation,
+        actor=person,
+        action="channel.checklist",
+        target=channel,
+        before=before,
+        after=model_snapshot(channel, CHECKLIST_FIELDS),
+    )
     return channel
 
 

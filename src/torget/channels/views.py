@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from torget.organisations.access import RoleRequired, check_role
 from torget.organisations.decorators import person_required
+from torget.organisations.forms import attach_domain_errors
 from torget.organisations.selectors import units_list
 
 from . import selectors, services
@@ -82,7 +83,7 @@ def propose(request: HttpRequest) -> HttpResponse:
                 administrators=form.cleaned_data["administrators"],
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_domain_errors(form, error)
         else:
             messages.success(request, _("The proposal was sent to the communicators for review."))
             return redirect("channel_detail", slug=channel.slug)
@@ -104,19 +105,11 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
                 administrators=form.cleaned_data["administrators"],
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_domain_errors(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("channel_detail", slug=channel.slug)
     return render(request, "channels/channel_form.html", {"form": form, "channel": channel})
-
-
-def _attach_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @person_required
@@ -216,7 +209,7 @@ def assess_risk(request: HttpRequest, slug: str) -> HttpResponse:
                 person=request.person, channel=channel, **form.cleaned_data
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_domain_errors(form, error)
         except TransitionRefused as refusal:
             messages.error(request, refusal.message)
             return _render_detail(request, channel, status=409)
@@ -252,7 +245,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
                 person=request.person, channel=channel, **form.cleaned_data
             )
         except ValidationError as error:
-            _attach_errors(form, error)
+            attach_domain_errors(form, error)
         except TransitionRefused as refusal:
             messages.error(request, refusal.message)
             return _render_detail(request, channel, status=409)

@@ -348,7 +348,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
     blob_rows = {row[0]: row for p in items for row in p.blobs}
     with transaction.atomic(), connection.cursor() as cursor:
         if blob_rows:
-            blobs.register(cursor, list(blob_rows.values()))
+            blobs.register(cursor, list(blob_rows.values()), channel.organisation_id)
         pending = _load_existing(cursor, channel.pk, {p.item.platform_id for p in items})
         parents = _load_parents(
             cursor,

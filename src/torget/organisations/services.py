@@ -72,6 +72,35 @@ def audit_record(
     )
 
 
+def audit_change(
+    *,
+    organisation: Organisation,
+    actor: Person | None,
+    action: str,
+    target: models.Model,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    note: str = "",
+    ignore: Iterable[str] = ("updated_at",),
+) -> AuditEvent | None:
+    """Audit only what changed between two snapshots; nothing when nothing did."""
+    changed_before, changed_after = snapshot_diff(before, after)
+    for key in ignore:
+        changed_before.pop(key, None)
+        changed_after.pop(key, None)
+    if not changed_after:
+        return None
+    return audit_record(
+        organisation=organisation,
+        actor=actor,
+        action=action,
+        target=target,
+        before=changed_before,
+        after=changed_after,
+        note=note,
+    )
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -256,14 +285,12 @@ def person_update(
         person.user.save(update_fields=["is_active"])
     person.__dict__.pop("roles", None)
     after = {**model_snapshot(person), "roles": sorted(roles), "is_active": is_active}
-    changed_before, changed_after = snapshot_diff(before, after)
-    if changed_after:
-        audit_record(
-            organisation=actor.organisation,
-            actor=actor,
-            action="person.update",
-            target=person,
-            before=changed_before,
-            after=changed_after,
-        )
+    audit_change(
+        organisation=actor.organisation,
+        actor=actor,
+        action="person.update",
+        target=person,
+        before=before,
+        after=after,
+    )
     return person

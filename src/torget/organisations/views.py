@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from . import selectors, services
 from .decorators import person_required
-from .forms import EditPersonForm, NewPersonForm, UnitForm
+from .forms import EditPersonForm, NewPersonForm, UnitForm, attach_domain_errors
 from .selectors import audit_events_list, people_list
 
 
@@ -50,14 +50,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _attach(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
 @person_required
 def people(request: HttpRequest) -> HttpResponse:
     unit_form = UnitForm(request.POST or None)
@@ -65,7 +57,7 @@ def people(request: HttpRequest) -> HttpResponse:
         try:
             services.unit_create(actor=request.person, name=unit_form.cleaned_data["name"])
         except ValidationError as error:
-            _attach(unit_form, error)
+            attach_domain_errors(unit_form, error)
         else:
             messages.success(request, _("The unit was added."))
             return redirect("people")
@@ -89,7 +81,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
         try:
             services.person_add(actor=request.person, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_domain_errors(form, error)
         else:
             messages.success(request, _("The person was added."))
             return redirect("people")
@@ -104,7 +96,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.person_update(actor=request.person, person=subject, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_domain_errors(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("people")

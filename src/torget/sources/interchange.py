@@ -19,6 +19,7 @@ __all__ = ["CapturedItem", "Header", "parse_line", "read", "resolve_media"]
 FORMAT_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "interchange-v1.schema.json"
 MAX_LINE_BYTES = 16 * 1024 * 1024
+TOO_LONG = b"\x00too long"
 
 
 @dataclass(frozen=True)
@@ -123,17 +124,29 @@ def read(
     stream: IO[bytes], *, captured_at: datetime.datetime
 ) -> Iterator[tuple[int, CapturedItem | Header | SourceError]]:
     """Yield (line number, item, header or error) for each non-empty line."""
-    for number, line in enumerate(stream, start=1):
+    for number, line in enumerate(_lines(stream), start=1):
         value = parse_line(number, line, captured_at)
         if value is not None:
             yield number, value
+
+
+def _lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """Lines of at most MAX_LINE_BYTES; a longer one is skipped in pieces, never held whole,
+    and comes out as a marker that parse_line reports."""
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while (rest := stream.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            yield TOO_LONG
+        else:
+            yield line
 
 
 def parse_line(
     number: int, line: bytes, captured_at: datetime.datetime
 ) -> CapturedItem | Header | SourceError | None:
     """One line: an item, the header, an error saying where and why, or None if blank."""
-    if len(line) > MAX_LINE_BYTES:
+    if line is TOO_LONG or len(line) > MAX_LINE_BYTES:
         return SourceError(f"line {number}", "the line is too long (over 16 MB)")
     stripped = line.strip()
     if not stripped:
