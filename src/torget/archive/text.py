@@ -7,11 +7,21 @@ highlighted here, from the record's own text, identically for both.
 
 import html
 import re
+import threading
 
 import Stemmer
 
 WORD = re.compile(r"\w+", re.UNICODE)
-_stemmer = Stemmer.Stemmer("swedish", 100_000)
+# A PyStemmer object must not be shared between threads (the web server's threads, the
+# import's prefetch thread): each thread gets its own.
+_local = threading.local()
+
+
+def _stem_words(words: list[str]) -> list[str]:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("swedish", 100_000)
+    return stemmer.stemWords(words)
 
 
 def words(text: str) -> list[str]:
@@ -20,7 +30,7 @@ def words(text: str) -> list[str]:
 
 def stems(text: str) -> list[str]:
     """Distinct stems in order of first appearance."""
-    return list(dict.fromkeys(_stemmer.stemWords(words(text))))
+    return list(dict.fromkeys(_stem_words(words(text))))
 
 
 def query_stems(query: str) -> list[str]:
@@ -32,7 +42,7 @@ def snippet(text: str, wanted: set[str], width: int = 28) -> str:
     tokens = list(WORD.finditer(text))
     if not tokens:
         return ""
-    token_stems = _stemmer.stemWords([t.group().lower() for t in tokens])
+    token_stems = _stem_words([t.group().lower() for t in tokens])
     hits = [i for i, stem in enumerate(token_stems) if stem in wanted]
     first = hits[0] if hits else 0
     start = max(0, first - width // 3)
