@@ -249,3 +249,13 @@ def test_the_documented_lines_follow_the_schema(tmp_path):
         jsonschema.validate(json.loads(line), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"v": 1, "id": "1", "kind": "tweet", "created_at": "x"}, schema)
+
+
+def test_only_official_accounts_are_archived(world, tmp_path):
+    proposal = channel_in(world, "proposed")
+    path = write(tmp_path / "e.jsonl", [interchange_line("1", "x")])
+    with pytest.raises(CommandError, match="only active, paused and closed channels"):
+        run_import(proposal, path)
+    assert not Record.objects.exists()
+    closed = channel_in(world, "closed")
+    assert "1 new" in run_import(closed, path)

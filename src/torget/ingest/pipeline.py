@@ -70,6 +70,15 @@ class ChannelBusy(Exception):
     """Another run is capturing this channel right now."""
 
 
+class ChannelNotArchived(Exception):
+    """The channel is not an official account (yet, or any more): nothing is archived."""
+
+
+# R14: only official accounts are archived. A proposal or a rejected channel is not one; a
+# closed channel keeps its archive and may still receive its final capture.
+ARCHIVED_STATUSES = ("active", "paused", "closed")
+
+
 def canonical_content(item: CapturedItem, media: list[dict]) -> bytes:
     """The canonical form of what a record says; its SHA-256 is the version hash."""
     return orjson.dumps(
@@ -145,6 +154,12 @@ def run_start(
     *, channel: Channel, source: str, complete_listing: bool = False, person=None
 ) -> IngestionRun:
     """Open a run for the channel, refusing if another live run holds it."""
+    if channel.status not in ARCHIVED_STATUSES:
+        status = str(channel.get_status_display()).lower()
+        raise ChannelNotArchived(
+            f"Channel {channel.slug} is {status}: only active, paused and closed channels are "
+            f"archived, since only they are official accounts."
+        )
     now = timezone.now()
     with transaction.atomic():
         running = (

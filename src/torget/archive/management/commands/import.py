@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from torget.channels.models import Channel
-from torget.ingest.pipeline import ChannelBusy, Ingestion
+from torget.ingest.pipeline import ChannelBusy, ChannelNotArchived, Ingestion
 from torget.sources import interchange
 from torget.sources.base import SourceError
 
@@ -46,7 +46,10 @@ class Command(BaseCommand):
             file = Path(path)
             if not file.is_file():
                 raise CommandError(f"No such file: {path}")
-            stream, size, base = file.open("rb"), file.stat().st_size, file.parent
+            try:
+                stream, size, base = file.open("rb"), file.stat().st_size, file.parent
+            except OSError as error:
+                raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         progress = Progress(size, f"{target.slug}:")
         captured_at = timezone.now()
         try:
@@ -72,8 +75,8 @@ class Command(BaseCommand):
                             ingestion.add(interchange.resolve_media(value, base))
                         except SourceError as error:
                             ingestion.reject(f"line {number}, {error.location}", error.reason)
-        except ChannelBusy as busy:
-            raise CommandError(str(busy)) from None
+        except (ChannelBusy, ChannelNotArchived) as refused:
+            raise CommandError(str(refused)) from None
         finally:
             if stream is not sys.stdin.buffer:
                 stream.close()
