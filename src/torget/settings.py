@@ -36,8 +36,11 @@ def _secret_key() -> str:
     if key := os.environ.get("TORGET_SECRET_KEY"):
         return key
     path = DATA_DIR / "secret_key"
-    if not path.exists():
+    try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made earlier, or just now by a process starting beside this one
+    else:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
