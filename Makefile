@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export TORGET_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint messages clean
+.PHONY: run test lint messages openapi clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Torget needs Python 3.11 or newer.")'
@@ -29,6 +29,10 @@ lint: $(BIN)/.installed
 messages: $(BIN)/.installed
 	cd src/torget && ../../$(BIN)/torget makemessages -l sv --no-location
 	msgfmt --check -o src/torget/locale/sv/LC_MESSAGES/django.mo src/torget/locale/sv/LC_MESSAGES/django.po
+
+## openapi: refresh the committed API schema after changing the API
+openapi: $(BIN)/.installed
+	$(BIN)/torget openapi > docs/openapi.json
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache

@@ -66,3 +66,15 @@ def test_openapi_schema_and_docs_are_served_locally(client):
     assert "/api/channels" in schema["paths"]
     docs = client.get("/api/docs").content.decode()
     assert "cdn" not in docs.lower()
+
+
+def test_the_committed_schema_is_the_served_one():
+    """docs/openapi.json is the API's contract: a change to the API shows in its diff."""
+    import json
+    from pathlib import Path
+
+    from torget.api import api
+
+    committed = json.loads((Path(__file__).parent.parent / "docs" / "openapi.json").read_text())
+    served = json.loads(json.dumps(api.get_openapi_schema()))
+    assert served == committed, "run `make openapi` and commit the diff"
