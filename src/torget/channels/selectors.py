@@ -3,7 +3,7 @@ public reads show only what the public list may show."""
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -113,9 +113,3 @@ def channels_public(
     if organisation is not None:
         channels = channels.filter(organisation=organisation)
     return channels
-
-
-def organisations_public() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        pk__in=channels_public().values("organisation_id")
-    ).prefetch_related(Prefetch("channels", queryset=channels_public()))

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -179,7 +179,7 @@ def _comment_form(step, data=None) -> CommentForm:
 def step(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     channel = selectors.channel_get(person=request.person, slug=slug)
     if action not in STEPS or action == "assess_risk":
-        return _render_detail(request, channel, status=404)
+        raise Http404("No such step.")
     form = _comment_form(STEPS[action], request.POST)
     if not form.is_valid():
         messages.error(request, _("Please give a reason."))
