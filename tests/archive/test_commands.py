@@ -259,3 +259,22 @@ def test_only_official_accounts_are_archived(world, tmp_path):
     assert not Record.objects.exists()
     closed = channel_in(world, "closed")
     assert "1 new" in run_import(closed, path)
+
+
+def test_strange_values_are_rejected_or_kept_never_a_traceback(channel, tmp_path):
+    path = write(
+        tmp_path / "odd.jsonl",
+        [
+            interchange_line("1", "Urtid", created_at="0001-01-01T00:00:00+01:00"),
+            interchange_line("2", "NUL i sökväg", media=[{"path": "media/a\u0000b.jpg"}]),
+            interchange_line("3", "Långt namn", media=[{"path": "x" * 300 + ".jpg"}]),
+            interchange_line("4", "Text med \u0000 tecken"),
+        ],
+    )
+    summary = run_import(channel, path)
+    assert "line 1, created_at: out of range" in summary
+    assert "line 2, media[0].path: not a usable file name" in summary
+    assert "line 3, media[0].path: not a usable file name" in summary
+    record = Record.objects.get(platform_id="4")
+    assert record.text == "Text med \ufffd tecken"
+    assert "\\u0000" in record.versions.get().raw  # the raw line is kept exactly

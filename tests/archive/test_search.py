@@ -162,3 +162,12 @@ def test_both_sqlite_strategies_give_the_same_pages(world, archive, monkeypatch)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             assert search._common_on_sqlite(cursor, '"bygglov"')
+
+
+def test_a_cursor_we_did_not_make_gives_the_first_page(world, archive):
+    for before in ["x_1", "2025-03-01T00:00:00_x", "_", "nonsense"]:
+        assert ids(records_search(person=world.communicator, query="bygglov", before=before)) == [
+            "4",
+            "2",
+            "1",
+        ]

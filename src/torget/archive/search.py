@@ -113,13 +113,14 @@ def records_search(
         where.append("r.created_at < %s")
         params.append(adapt(_day_start(filters.until + datetime.timedelta(days=1))))
     if before:
-        try:
+        try:  # a cursor we did not make (an edited address) is ignored: the first page
             at, rid = before.split("_")
-            where.append("(r.created_at < %s OR (r.created_at = %s AND r.id < %s))")
-            stamp = adapt(datetime.datetime.fromisoformat(at))
-            params.extend([stamp, stamp, int(rid)])
+            stamp, record_id = adapt(datetime.datetime.fromisoformat(at)), int(rid)
         except ValueError:
             pass
+        else:
+            where.append("(r.created_at < %s OR (r.created_at = %s AND r.id < %s))")
+            params.extend([stamp, stamp, record_id])
     with connection.cursor() as cursor:
         match = _match_params(query, wanted)
         if match and connection.vendor == "sqlite" and _common_on_sqlite(cursor, match[0]):

@@ -42,13 +42,19 @@ def parse_time(value, key: str) -> datetime.datetime:
         raise SourceError(key, f"not a date and time: {value[:40]!r}") from None
     if parsed.tzinfo is None:
         raise SourceError(key, "the time has no zone; write Z or an offset such as +01:00")
-    return parsed.astimezone(datetime.UTC)
+    try:
+        return parsed.astimezone(datetime.UTC)
+    except OverflowError:
+        raise SourceError(key, f"out of range: {value[:40]!r}") from None
 
 
 def _text(obj: dict, key: str, required: bool = False, limit: int = 1000) -> str:
     value = obj.get(key)
     if type(value) is str and len(value) <= limit and (value or not required):
-        return value  # the common case, checked first: this runs millions of times
+        # The common case, checked first: this runs millions of times. A NUL character
+        # (valid JSON, "\u0000") cannot be stored in PostgreSQL text: it is shown as U+FFFD,
+        # while the raw payload keeps the line exactly as it was.
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
     if value is None:
         if required:
             raise SourceError(key, "missing")
@@ -189,11 +195,15 @@ def resolve_media(item: CapturedItem, base_dir: Path) -> CapturedItem:
     resolved = []
     for index, media in enumerate(item.media):
         if media.path:
-            path = (base / media.path).resolve()
-            if not path.is_relative_to(base):
-                raise SourceError(f"media[{index}].path", "points outside the export's folder")
-            if not path.is_file():
-                raise SourceError(f"media[{index}].path", f"file not found: {media.path}")
+            where = f"media[{index}].path"
+            try:
+                path = (base / media.path).resolve()
+                if not path.is_relative_to(base):
+                    raise SourceError(where, "points outside the export's folder")
+                if not path.is_file():
+                    raise SourceError(where, f"file not found: {media.path[:200]}")
+            except (OSError, ValueError) as error:  # a NUL byte, a name too long, no access
+                raise SourceError(where, f"not a usable file name ({error})") from None
             media = replace(media, path=str(path))
         resolved.append(media)
     return replace(item, media=tuple(resolved))

@@ -75,6 +75,8 @@ class Command(BaseCommand):
                             ingestion.add(interchange.resolve_media(value, base))
                         except SourceError as error:
                             ingestion.reject(f"line {number}, {error.location}", error.reason)
+                        except OSError as error:  # a media file that cannot be read
+                            ingestion.reject(f"line {number}, media", f"cannot be read ({error})")
         except (ChannelBusy, ChannelNotArchived) as refused:
             raise CommandError(str(refused)) from None
         finally:
