@@ -73,7 +73,7 @@ def _text(obj: dict, key: str, required: bool = False, limit: int = 1000) -> str
 def item_from_json(obj: dict, raw: str, captured_at: datetime.datetime) -> CapturedItem:
     if not isinstance(obj, dict):
         raise SourceError("line", "expected a JSON object")
-    if obj.get("v") != FORMAT_VERSION:
+    if obj.get("v") != FORMAT_VERSION or isinstance(obj.get("v"), bool):
         raise SourceError("v", f"unknown format version {obj.get('v')!r}; this reader knows 1")
     kind = _text(obj, "kind", required=True)
     if kind not in Kind.ALL:
@@ -174,7 +174,7 @@ def parse_line(
 
 
 def _header(obj: dict) -> Header:
-    if obj.get("v") != FORMAT_VERSION:
+    if obj.get("v") != FORMAT_VERSION or isinstance(obj.get("v"), bool):
         raise SourceError("v", f"unknown format version {obj.get('v')!r}; this reader knows 1")
     complete = obj.get("complete", False)
     if not isinstance(complete, bool):
