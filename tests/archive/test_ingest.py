@@ -116,6 +116,28 @@ def test_a_complete_listing_marks_the_missing_as_deleted_never_removes(channel):
     assert list(verify_channel(channel)) == []
 
 
+def test_an_item_the_source_says_is_deleted_is_kept_and_marked_deleted(channel):
+    gone = datetime.datetime(2025, 3, 5, 12, 0, tzinfo=datetime.UTC)
+    ingest(channel, [captured("p1", "Live first")])
+    ingest(
+        channel,
+        [
+            captured("p1", "Live first", deleted_at=gone),
+            captured("p2", "Born gone", deleted_at=gone),
+        ],
+    )
+    for pid in ("p1", "p2"):
+        record = Record.objects.get(platform_id=pid)
+        assert record.state == State.DELETED and record.deleted_seen_at == gone
+        assert [e.event for e in record.chain_entries.order_by("seq")][-1] == "deleted"
+    # The same export again changes nothing: no "reappeared", no second "deleted".
+    entries = IntegrityEntry.objects.count()
+    counts = ingest(channel, [captured("p1", "Live first", deleted_at=gone)]).counts
+    assert counts.unchanged == 1 and IntegrityEntry.objects.count() == entries
+    assert Record.objects.get(platform_id="p1").state == State.DELETED
+    assert list(verify_channel(channel)) == []
+
+
 def test_a_listing_that_is_not_complete_deletes_nothing(channel):
     ingest(channel, thread())
     ingest(channel, thread()[:1])

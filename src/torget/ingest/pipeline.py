@@ -146,6 +146,7 @@ class _Pending:
     stems: str = ""
     item: CapturedItem | None = None
     last_seen: datetime.datetime | None = None
+    deleted_at: datetime.datetime | None = None
     versions: list[tuple] = field(default_factory=list)
     events: list[tuple[str, str, datetime.datetime]] = field(default_factory=list)
 
@@ -403,7 +404,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                 pending[item.platform_id] = entry
                 counts.new += 1
             elif sha == entry.sha256:
-                if entry.state == State.DELETED:
+                if entry.state == State.DELETED and item.deleted_at is None:
                     entry.state = State.EDITED if entry.version_count > 1 else State.LIVE
                     entry.events.append((ChainEvent.REAPPEARED, sha, item.captured_at))
                     entry.changed = True
@@ -424,6 +425,15 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                 entry.item = item
                 entry.stems = p.stems
                 counts.changed += 1
+            if item.deleted_at is not None and entry.state not in (State.DELETED, State.REMOVED):
+                # The source itself says the platform no longer has it (an archive's list
+                # of deleted posts): kept, marked deleted, and chained as such.
+                entry.state = State.DELETED
+                entry.deleted_at = item.deleted_at
+                entry.events.append((ChainEvent.DELETED, entry.sha256, item.deleted_at))
+                entry.changed = True
+                entry.item = item
+                entry.stems = entry.stems or p.stems
             if entry.last_seen is None or item.captured_at > entry.last_seen:
                 entry.last_seen = item.captured_at
 
@@ -464,6 +474,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                         e.version_count,
                         e.sha256,
                         run.pk,
+                        db_time(e.deleted_at),
                         *((tsvector_literal(e.stems),) if on_postgres else ()),
                     )
                     for pid, e in new
@@ -475,7 +486,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
             cursor.executemany(
                 "UPDATE archive_record SET text = %s, title = %s, current_sha256 = %s, "
                 "version_count = %s, state = %s, edited_at = COALESCE(%s, edited_at), "
-                "has_media = COALESCE(%s, has_media), deleted_seen_at = NULL WHERE id = %s",
+                "has_media = COALESCE(%s, has_media), deleted_seen_at = %s WHERE id = %s",
                 [
                     (
                         e.item.text,
@@ -485,6 +496,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                         e.state,
                         db_time(e.item.edited_at),
                         e.has_media,
+                        db_time(e.deleted_at),
                         e.id,
                     )
                     for e in changed
@@ -569,6 +581,7 @@ RECORD_COLUMNS = (
     "version_count",
     "current_sha256",
     "last_seen_run",
+    "deleted_seen_at",
 )
 
 

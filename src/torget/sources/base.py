@@ -54,6 +54,9 @@ class CapturedItem:
     permalink: str = ""
     hidden: bool = False
     media: tuple[CapturedMedia, ...] = field(default=())
+    # Set when the source itself says the platform no longer has the item (an archive's
+    # list of deleted posts): the record is kept and marked deleted on the platform.
+    deleted_at: datetime.datetime | None = None
 
 
 class SourceError(ValueError):

@@ -9,23 +9,28 @@ from torget.channels.models import Channel
 
 
 class Progress:
-    def __init__(self, total_bytes: int | None, label: str, stream=sys.stderr) -> None:
-        self.total = total_bytes
+    def __init__(
+        self, total: int | None, label: str, stream=sys.stderr, unit_bytes: bool = True
+    ) -> None:
+        """`total` is the size in bytes (unit_bytes) or the number of items expected."""
+        self.total = total
+        self.unit_bytes = unit_bytes
         self.label = label
         self.stream = stream
         self.start = time.monotonic()
         self.last_print = 0.0
         self.tty = stream.isatty()
 
-    def update(self, done_items: int, done_bytes: int | None, rejected: int, force=False) -> None:
+    def update(self, done_items: int, done: int | None, rejected: int, force=False) -> None:
+        """`done` counts bytes read or items handled, in the unit of `total`."""
         now = time.monotonic()
         if now - self.last_print < (0.05 if force else 0.2 if self.tty else 5.0):
             return
         self.last_print = now
         elapsed = max(now - self.start, 1e-6)
         parts = [self.label]
-        if self.total and done_bytes is not None:
-            share = min(done_bytes / self.total, 1.0)
+        if self.total and done is not None:
+            share = min(done / self.total, 1.0)
             bar = "#" * int(share * 30)
             parts.append(f"[{bar:<30}] {share:6.1%}")
         parts.append(f"{done_items:,} items")

@@ -1,0 +1,3 @@
+"""bluesky: not built yet."""
+
+READERS = ()

@@ -1,0 +1,250 @@
+"""An export as Torget receives it: a zip file, a folder or a single file.
+
+Readers see only relative names and streams, never the disk layout, so one reader serves the
+zip a platform hands out and the folder a person unpacked it into. A zip is checked before
+anything is read from it: a member named outside the export (an absolute path, `..`) or one
+that would unpack to far more than it weighs (a zip bomb) refuses the whole file.
+"""
+
+import fnmatch
+import os
+import shutil
+import stat
+import tempfile
+import zipfile
+from collections import deque
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+__all__ = ["Bundle", "BundleError", "open_bundle"]
+
+# A zip may unpack to at most this much in all, and no member may expand more than
+# MAX_RATIO times (ordinary text compresses 5-20 times; bombs compress thousands of times).
+MAX_UNPACKED_BYTES = 256 * 1024**3
+MAX_RATIO = 200
+RATIO_FLOOR_BYTES = 10 * 1024**2  # small members may compress as well as they like
+MAX_MEMBERS = 2_000_000
+KEEP_UNPACKED = 256
+
+
+class BundleError(ValueError):
+    """An export Torget refuses to open, and why, in words for the person importing it."""
+
+
+class Bundle:
+    """Named files of one export. Names are relative POSIX paths ("data/tweets.js")."""
+
+    label: str
+
+    def names(self) -> list[str]:
+        raise NotImplementedError
+
+    def open(self, name: str) -> IO[bytes]:
+        """A binary stream of one file; read it in pieces."""
+        raise NotImplementedError
+
+    def size(self, name: str) -> int:
+        raise NotImplementedError
+
+    def local_path(self, name: str) -> Path:
+        """A real file holding `name`, for storing media (a zip member is unpacked first)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "Bundle":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # Helpers every reader uses.
+    def find(self, *patterns: str) -> list[str]:
+        """Names matching any of the glob patterns, case-insensitively; `*` crosses folders,
+        so "*tweets.js" finds "data/tweets.js" and "tweets.js"."""
+        lowered = [p.lower() for p in patterns]
+        return [n for n in self.names() if any(fnmatch.fnmatch(n.lower(), p) for p in lowered)]
+
+    def first(self, *patterns: str) -> str | None:
+        found = self.find(*patterns)
+        return min(found, key=lambda n: (n.count("/"), n)) if found else None
+
+    def read_bytes(self, name: str, limit: int = 64 * 1024**2) -> bytes:
+        """A whole (small) file; refuses one larger than `limit`."""
+        if self.size(name) > limit:
+            raise BundleError(f"{name} is larger than {limit // 1024**2} MB")
+        with self.open(name) as stream:
+            return stream.read(limit + 1)[:limit]
+
+    def head(self, name: str, count: int = 4096) -> bytes:
+        with self.open(name) as stream:
+            return stream.read(count)
+
+
+class FileBundle(Bundle):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.label = str(path)
+        self._name = path.name
+
+    def names(self) -> list[str]:
+        return [self._name]
+
+    def _check(self, name: str) -> None:
+        if name != self._name:
+            raise KeyError(name)
+
+    def open(self, name: str) -> IO[bytes]:
+        self._check(name)
+        return self.path.open("rb")
+
+    def size(self, name: str) -> int:
+        self._check(name)
+        return self.path.stat().st_size
+
+    def local_path(self, name: str) -> Path:
+        # A single-file export's media sit beside it; let readers name them relative to it.
+        path = (self.path.parent / name).resolve()
+        if not path.is_relative_to(self.path.parent.resolve()) or not path.is_file():
+            raise KeyError(name)
+        return path
+
+
+class FolderBundle(Bundle):
+    def __init__(self, path: Path) -> None:
+        self.root = path.resolve()
+        self.label = str(path)
+        self._names: list[str] | None = None
+
+    def names(self) -> list[str]:
+        if self._names is None:
+            names = []
+            for folder, dirs, files in os.walk(self.root):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for file in sorted(files):
+                    full = Path(folder) / file
+                    if full.is_file() and not full.is_symlink():
+                        names.append(full.relative_to(self.root).as_posix())
+            self._names = names
+        return self._names
+
+    def local_path(self, name: str) -> Path:
+        path = (self.root / name).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise KeyError(name)
+        return path
+
+    def open(self, name: str) -> IO[bytes]:
+        return self.local_path(name).open("rb")
+
+    def size(self, name: str) -> int:
+        return self.local_path(name).stat().st_size
+
+
+class ZipBundle(Bundle):
+    def __init__(self, path: Path) -> None:
+        self.label = str(path)
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise BundleError(f"{path.name} is not a readable zip file ({error})") from None
+        self._infos: dict[str, zipfile.ZipInfo] = {}
+        self._tmp: Path | None = None
+        self._unpacked = 0
+        self._recent: deque[Path] = deque()
+        try:
+            self._index(path.name)
+        except BundleError:
+            self.zip.close()
+            raise
+
+    def _index(self, label: str) -> None:
+        infos = self.zip.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise BundleError(f"{label} holds more than {MAX_MEMBERS:,} files; refused")
+        total = 0
+        for info in infos:
+            name = info.filename
+            unsafe = _unsafe_name(name)
+            if unsafe:
+                raise BundleError(
+                    f"{label} is refused: the member {name[:200]!r} {unsafe}. "
+                    "A genuine platform export never does this."
+                )
+            if info.is_dir() or stat.S_ISLNK(info.external_attr >> 16):
+                continue
+            total += info.file_size
+            if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1
+            ):
+                raise BundleError(
+                    f"{label} is refused: {name[:200]!r} would unpack to "
+                    f"{info.file_size:,} bytes from {info.compress_size:,} "
+                    "(a zip bomb, or a damaged file)."
+                )
+            self._infos[name] = info
+        if total > MAX_UNPACKED_BYTES:
+            raise BundleError(
+                f"{label} is refused: it would unpack to {total:,} bytes, "
+                f"more than the limit of {MAX_UNPACKED_BYTES:,}."
+            )
+
+    def names(self) -> list[str]:
+        return list(self._infos)
+
+    def open(self, name: str) -> IO[bytes]:
+        # zipfile never reads past the member's declared size, and checks its CRC at the end.
+        return self.zip.open(self._infos[name])
+
+    def size(self, name: str) -> int:
+        return self._infos[name].file_size
+
+    def local_path(self, name: str) -> Path:
+        info = self._infos[name]
+        if self._tmp is None:
+            self._tmp = Path(tempfile.mkdtemp(prefix="torget-import-"))
+        self._unpacked += 1
+        target = self._tmp / f"{self._unpacked}{PurePosixPath(name).suffix[:16]}"
+        with self.zip.open(info) as source, target.open("wb") as out:
+            shutil.copyfileobj(source, out, 1024 * 1024)
+        # The pipeline stores each media file as soon as its item is added, so only the last
+        # few unpacked files are still needed: the disk never holds the whole export twice.
+        self._recent.append(target)
+        if len(self._recent) > KEEP_UNPACKED:
+            self._recent.popleft().unlink(missing_ok=True)
+        return target
+
+    def close(self) -> None:
+        self.zip.close()
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+
+def _unsafe_name(name: str) -> str:
+    if "\x00" in name:
+        return "has a NUL character in its name"
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return "has an absolute path"
+    parts = name.replace("\\", "/").split("/")
+    if ".." in parts:
+        return "points outside the export (it contains '..')"
+    return ""
+
+
+def open_bundle(path: str | Path) -> Bundle:
+    """Open a zip, a folder or a single file; BundleError says why one cannot be opened."""
+    path = Path(path)
+    if path.is_dir():
+        return FolderBundle(path)
+    if not path.is_file():
+        raise BundleError(f"No such file or folder: {path}")
+    try:
+        with path.open("rb") as probe:
+            magic = probe.read(4)
+    except OSError as error:
+        raise BundleError(f"Cannot read {path}: {error.strerror}.") from None
+    if magic.startswith(b"PK\x03\x04") or magic.startswith(b"PK\x05\x06"):
+        return ZipBundle(path)
+    return FileBundle(path)

@@ -1,0 +1,3 @@
+"""facebook: not built yet."""
+
+READERS = ()

@@ -1,0 +1,3 @@
+"""feed: not built yet."""
+
+READERS = ()

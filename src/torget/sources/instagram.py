@@ -1,0 +1,3 @@
+"""instagram: not built yet."""
+
+READERS = ()

@@ -1,0 +1,3 @@
+"""linkedin: not built yet."""
+
+READERS = ()

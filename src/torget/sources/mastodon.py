@@ -1,0 +1,3 @@
+"""mastodon: not built yet."""
+
+READERS = ()

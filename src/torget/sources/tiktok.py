@@ -1,0 +1,3 @@
+"""tiktok: not built yet."""
+
+READERS = ()

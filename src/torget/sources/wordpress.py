@@ -1,0 +1,3 @@
+"""wordpress: not built yet."""
+
+READERS = ()

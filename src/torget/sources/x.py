@@ -1,0 +1,3 @@
+"""x: not built yet."""
+
+READERS = ()

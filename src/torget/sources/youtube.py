@@ -1,0 +1,3 @@
+"""youtube: not built yet."""
+
+READERS = ()
