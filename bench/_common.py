@@ -1,5 +1,6 @@
 """Shared by the benchmarks: realistic Swedish comments, fresh databases, and timing."""
 
+import datetime
 import json
 import os
 import random
@@ -194,3 +195,42 @@ def run_child(args: list[str], env: dict) -> dict:
 
 def temp_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="torget-bench-"))
+
+
+def bench_channel(platform: str, slug: str = "bench"):
+    """The benchmark organisation's active channel on `platform` (created on first use)."""
+    from django.contrib.auth import get_user_model
+
+    from torget.channels.models import Channel
+    from torget.organisations.models import Organisation, Person, Unit
+
+    org, _ = Organisation.objects.get_or_create(slug="bench", defaults={"name": "Bench kommun"})
+    unit, _ = Unit.objects.get_or_create(organisation=org, name="Kommunledningskontoret")
+    channel = Channel.objects.filter(organisation=org, slug=slug).first()
+    if channel is not None:
+        return channel
+    person = Person.objects.filter(organisation=org).first()
+    if person is None:
+        user = get_user_model().objects.create_user("bench", password=None)
+        person = Person.objects.create(user=user, organisation=org, name="Bench")
+    return Channel.objects.create(
+        organisation=org,
+        slug=slug,
+        platform=platform,
+        name="Bench",
+        address=f"https://{platform}.example/bench",
+        unit=unit,
+        responsible_manager=person,
+        proposed_by=person,
+        need="-",
+        organisation_goal="-",
+        purpose="-",
+        target_groups="-",
+        content_plan="-",
+        desired_effects="-",
+        complements_website="-",
+        hours_per_week=1,
+        status="active",
+        launched_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
+        next_review_due=datetime.date(2099, 1, 1),
+    )

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import django_env, fresh_postgres_url, generate, run_child, temp_dir
+from _common import bench_channel, django_env, fresh_postgres_url, generate, run_child, temp_dir
 
 
 def peak_rss_mb() -> float:
@@ -29,36 +29,8 @@ def child_import(path: Path, batch_size: int) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from torget.channels.models import Channel, Platform
-    from torget.organisations.models import Organisation, Person, Unit
-
     call_command("migrate", verbosity=0)
-    org, _ = Organisation.objects.get_or_create(slug="bench", defaults={"name": "Bench kommun"})
-    unit, _ = Unit.objects.get_or_create(organisation=org, name="Kommunledningskontoret")
-    channel = Channel.objects.filter(organisation=org, slug="bench").first()
-    if channel is None:
-        from django.contrib.auth import get_user_model
-
-        user = get_user_model().objects.create_user("bench", password=None)
-        person = Person.objects.create(user=user, organisation=org, name="Bench")
-        channel = Channel.objects.create(
-            organisation=org,
-            slug="bench",
-            platform=Platform.FACEBOOK,
-            name="Bench",
-            address="https://www.facebook.com/bench",
-            unit=unit,
-            responsible_manager=person,
-            proposed_by=person,
-            need="-",
-            organisation_goal="-",
-            purpose="-",
-            target_groups="-",
-            content_plan="-",
-            desired_effects="-",
-            complements_website="-",
-            hours_per_week=1,
-        )
+    bench_channel("facebook")
     import io
 
     start = time.perf_counter()
