@@ -105,7 +105,7 @@ class Command(BaseCommand):
                     reader, found = elsewhere
                     raise CommandError(
                         f"{bundle.label} is a {reader.label} ({found.summary()}), but "
-                        f"{channel.slug} is a {Platform(channel.platform).label} channel."
+                        f"{channel.slug} is a channel on {Platform(channel.platform).label}."
                     )
                 raise CommandError(
                     f"Torget does not recognise {bundle.label} as an export or saved API "
@@ -115,8 +115,8 @@ class Command(BaseCommand):
             reader, found = match
         if reader.platform != channel.platform:
             raise CommandError(
-                f"{reader.label} cannot go into {channel.slug}, a "
-                f"{Platform(channel.platform).label} channel."
+                f"A {reader.label} cannot go into {channel.slug}, a channel on "
+                f"{Platform(channel.platform).label}."
             )
         return reader, found
 
