@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "torget.channels",
     "torget.archive",
     "torget.ingest",
+    "torget.dialogue",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,15 @@ LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
+# TORGET_REGISTRATION_DIR: where packages for the registrar are delivered (a folder the
+# records management system reads). Default: DATA_DIR/registration.
+TORGET_REGISTRATION_DIR = Path(
+    os.environ.get("TORGET_REGISTRATION_DIR", DATA_DIR / "registration")
+).resolve()
+# TORGET_QUESTION_LOOKBACK_DAYS: only comments newer than this become questions in the inbox,
+# so that importing years of history does not fill it with questions no one can answer now.
+TORGET_QUESTION_LOOKBACK_DAYS = int(os.environ.get("TORGET_QUESTION_LOOKBACK_DAYS", "14"))
+
 # TORGET_TIME_ZONE: the zone dates are shown in. Everything is stored in UTC.
 TIME_ZONE = os.environ.get("TORGET_TIME_ZONE", "Europe/Stockholm")
 

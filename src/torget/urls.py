@@ -5,6 +5,7 @@ from torget.api import api
 from torget.archive import views as archive_views
 from torget.channels import public as public_views
 from torget.channels import views as channel_views
+from torget.dialogue import views as dialogue_views
 from torget.organisations import views as organisation_views
 
 urlpatterns = [
@@ -26,6 +27,14 @@ urlpatterns = [
     path("arkiv/", archive_views.search, name="archive_search"),
     path("arkiv/handling/<int:pk>/", archive_views.record_detail, name="record_detail"),
     path("arkiv/media/<str:sha256>/", archive_views.media, name="archive_media"),
+    path("dialog/", dialogue_views.inbox, name="inbox"),
+    path("dialog/<int:pk>/", dialogue_views.question_detail, name="question_detail"),
+    path("dialog/<int:pk>/<slug:action>/", dialogue_views.question_action, name="question_action"),
+    path("dialog/markera/<int:record_pk>/", dialogue_views.record_mark, name="record_mark"),
+    path("dialog/statistik/", dialogue_views.statistics_page, name="dialogue_statistics"),
+    path("dialog/statistik.csv", dialogue_views.statistics_csv, name="dialogue_statistics_csv"),
+    path("dialog/kalender/", dialogue_views.calendar_page, name="dialogue_calendar"),
+    path("registrator/", dialogue_views.registrar_queue, name="registrar_queue"),
     path("organisation/", organisation_views.people, name="people"),
     path("organisation/personer/ny/", organisation_views.person_new, name="person_new"),
     path("organisation/personer/<int:pk>/", organisation_views.person_edit, name="person_edit"),

@@ -6,6 +6,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from torget.dialogue.services import may_answer
 from torget.organisations.decorators import person_required
 
 from . import blobs, selectors, services
@@ -99,6 +100,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": events,
             "verified": all(v.hash_ok for v in versions) and all(e.link_ok for e in events),
             "may_see_raw": request.person.has_role(*selectors.RAW_READERS),
+            "may_mark_question": may_answer(request.person, record.channel),
             "raw": raw,
         },
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from torget.organisations.models import Person, Role
 from torget.organisations.selectors import people_list, units_list
 
-from .models import Channel, ReviewOutcome
+from .models import Channel, ReviewOutcome, SignatureStyle
 from .services import CHECKLIST_FIELDS, EDITABLE_FIELDS
 
 
@@ -64,6 +64,12 @@ class ChannelForm(forms.ModelForm):
             "organisation_goal",
         ):
             self.fields[name].required = True
+        # Channels proposed before signatures existed, and forms that leave it out, sign with
+        # the name and title (seed 002 §2.1.5).
+        self.fields["signature_style"].required = False
+
+    def clean_signature_style(self) -> str:
+        return self.cleaned_data.get("signature_style") or SignatureStyle.NAME_AND_TITLE
 
     def clean(self):
         cleaned = super().clean()

@@ -44,6 +44,12 @@ class PostingPeriod(models.TextChoices):
     MONTH = "month", _("per month")
 
 
+class SignatureStyle(models.TextChoices):
+    # Seed 002 §2.1.5: "Hälsningar Sara, kommunikatör"; some channels sign with initials.
+    NAME_AND_TITLE = "name_title", _("First name and title")
+    INITIALS = "initials", _("Initials")
+
+
 class Channel(models.Model):
     """One official account on one platform, with what it is for and who answers for it."""
 
@@ -116,6 +122,12 @@ class Channel(models.Model):
     page_rules = models.TextField(_("page rules"), blank=True)
     ads_allowed = models.BooleanField(_("ads and sponsored posts allowed"), default=False)
     crisis_channel = models.BooleanField(_("on the crisis list"), default=False)
+    signature_style = models.CharField(
+        _("replies are signed with"),
+        max_length=12,
+        choices=SignatureStyle,
+        default=SignatureStyle.NAME_AND_TITLE,
+    )
     archive_from = models.DateField(_("archive coverage starts"), null=True, blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PROPOSED)

@@ -51,6 +51,7 @@ EDITABLE_FIELDS = (
     "ads_allowed",
     "crisis_channel",
     "archive_from",
+    "signature_style",
 )
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from torget.dialogue.selectors import overdue_count
 from torget.organisations.access import RoleRequired, check_role
 from torget.organisations.decorators import person_required
 from torget.organisations.forms import attach_domain_errors
@@ -42,6 +43,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "inactive": selectors.channels_inactive(person=person),
             "status_counts": [(Status(s), counts[s]) for s in Status.values],
             "total": sum(counts.values()),
+            "questions_overdue": overdue_count(person=person),
         },
     )
 

@@ -25,13 +25,13 @@ from .base import CapturedItem, SourceError
 from .bundle import Bundle
 
 __all__ = [
-    "READERS",
     "Found",
     "ReadContext",
     "Reader",
     "detect",
     "json_array_items",
     "normalise_account",
+    "readers",
 ]
 
 # One module per platform; each exposes READERS, a tuple of Reader instances.
@@ -145,20 +145,38 @@ def _load() -> tuple[Reader, ...]:
     return tuple(readers)
 
 
-READERS: tuple[Reader, ...] = _load()
+_loaded: tuple[Reader, ...] | None = None
+
+
+def readers() -> tuple[Reader, ...]:
+    """Every reader, loaded on first use: the platform modules import this module, so it
+    cannot import them while it is itself being imported."""
+    global _loaded
+    overridden = globals().get("READERS")  # set by a test with monkeypatch
+    if overridden is not None:
+        return overridden
+    if _loaded is None:
+        _loaded = _load()
+    return _loaded
+
+
+def __getattr__(name: str):
+    if name == "READERS":
+        return readers()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def reader_named(name: str) -> Reader:
-    for reader in READERS:
+    for reader in readers():
         if reader.name == name:
             return reader
-    known = ", ".join(r.name for r in READERS)
+    known = ", ".join(r.name for r in readers())
     raise KeyError(f"unknown format {name!r}; known formats: {known}")
 
 
 def detect(bundle: Bundle, platform: str | None = None) -> tuple[Reader, Found] | None:
     """The first reader that recognises the bundle (only that platform's, if given)."""
-    for reader in READERS:
+    for reader in readers():
         if platform and reader.platform != platform:
             continue
         try:

@@ -19,12 +19,12 @@ from torget.sources import interchange
 from torget.sources.base import SourceError
 from torget.sources.bundle import Bundle, BundleError, open_bundle
 from torget.sources.formats import (
-    READERS,
     Found,
     ReadContext,
     detect,
     normalise_account,
     reader_named,
+    readers,
 )
 
 from ._common import Progress, channel_for
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             dest="format_name",
-            choices=["interchange", *sorted(r.name for r in READERS)],
+            choices=["interchange", *sorted(r.name for r in readers())],
             help="the export's format, when detection should not decide",
         )
         parser.add_argument(
