@@ -138,6 +138,27 @@ def test_an_item_the_source_says_is_deleted_is_kept_and_marked_deleted(channel):
     assert list(verify_channel(channel)) == []
 
 
+def test_an_older_version_seen_again_changes_nothing_but_a_newer_edit_does(channel):
+    def at(day):
+        return datetime.datetime(2025, 3, day, 9, tzinfo=datetime.UTC)
+
+    ingest(channel, [captured("p1", "Första", created_at=at(1))])
+    ingest(channel, [captured("p1", "Andra", created_at=at(1), edited_at=at(2))])
+    ingest(channel, [captured("p1", "Tredje", created_at=at(1), edited_at=at(3))])
+    record = Record.objects.get(platform_id="p1")
+    assert record.version_count == 3 and record.text == "Tredje"
+    # An edit history imported again: every version is older than the current one.
+    counts = ingest(channel, [captured("p1", "Andra", created_at=at(1), edited_at=at(2))]).counts
+    assert counts.unchanged == 1 and counts.changed == 0
+    record.refresh_from_db()
+    assert record.version_count == 3 and record.text == "Tredje"
+    # A genuine revert on the platform is newer than the current version: a new version.
+    counts = ingest(channel, [captured("p1", "Andra", created_at=at(1), edited_at=at(4))]).counts
+    assert counts.changed == 1
+    assert Record.objects.get(platform_id="p1").version_count == 4
+    assert list(verify_channel(channel)) == []
+
+
 def test_a_listing_that_is_not_complete_deletes_nothing(channel):
     ingest(channel, thread())
     ingest(channel, thread()[:1])

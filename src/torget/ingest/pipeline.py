@@ -147,6 +147,7 @@ class _Pending:
     item: CapturedItem | None = None
     last_seen: datetime.datetime | None = None
     deleted_at: datetime.datetime | None = None
+    edited_at: datetime.datetime | None = None
     versions: list[tuple] = field(default_factory=list)
     events: list[tuple[str, str, datetime.datetime]] = field(default_factory=list)
 
@@ -372,6 +373,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
             {p.item.parent_id for p in items if p.item.parent_id} - set(pending),
         )
 
+        earlier = _earlier_versions(cursor, pending, items)
         for p in items:
             item, content, sha, has_media = p.item, p.content, p.sha256, p.has_media
             entry = pending.get(item.platform_id)
@@ -411,6 +413,15 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                     entry.item = item
                     entry.stems = p.stems
                 counts.unchanged += 1
+            elif (
+                item.edited_at is not None
+                and entry.edited_at is not None
+                and item.edited_at < entry.edited_at
+                and sha in earlier.get(entry.id, ())
+            ):
+                # An older version seen again (an edit history, an archive holding every
+                # version): already kept, and not newer than what the record shows now.
+                counts.unchanged += 1
             else:
                 entry.version_count += 1
                 entry.sha256 = sha
@@ -420,6 +431,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                     (entry.version_count, item.captured_at, sha, content, item.raw)
                 )
                 entry.events.append((ChainEvent.EDITED, sha, item.captured_at))
+                entry.edited_at = item.edited_at or entry.edited_at
                 entry.has_media = has_media
                 entry.changed = True
                 entry.item = item
@@ -648,10 +660,10 @@ def _load_existing(cursor, channel_id: int, platform_ids: set[str]) -> dict[str,
     for condition, params in _matching("platform_id", sorted(platform_ids)):
         cursor.execute(
             f"SELECT id, platform_id, current_sha256, version_count, state, thread_platform_id, "
-            f"created_at FROM archive_record WHERE channel_id = %s AND {condition}",
+            f"created_at, edited_at FROM archive_record WHERE channel_id = %s AND {condition}",
             [channel_id, *params],
         )
-        for rid, pid, sha, count, state, thread, created in cursor.fetchall():
+        for rid, pid, sha, count, state, thread, created, edited in cursor.fetchall():
             found[pid] = _Pending(
                 id=rid,
                 sha256=sha,
@@ -659,7 +671,40 @@ def _load_existing(cursor, channel_id: int, platform_ids: set[str]) -> dict[str,
                 state=state,
                 thread=thread,
                 created_at=created,
+                edited_at=_aware(edited),
             )
+    return found
+
+
+def _aware(value) -> datetime.datetime | None:
+    if isinstance(value, str):  # SQLite through a raw cursor
+        value = datetime.datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+def _earlier_versions(cursor, pending: dict, items: list) -> dict[int, set[str]]:
+    """Version hashes of existing records that an item may show an older version of."""
+    ids = sorted(
+        {
+            entry.id
+            for p in items
+            if p.item.edited_at is not None
+            and (entry := pending.get(p.item.platform_id)) is not None
+            and entry.id is not None
+            and entry.sha256 != p.sha256
+        }
+    )
+    found: dict[int, set[str]] = {}
+    for chunk in _chunks(ids):
+        cursor.execute(
+            f"SELECT record_id, sha256 FROM archive_recordversion WHERE record_id IN "
+            f"({', '.join(['%s'] * len(chunk))})",
+            chunk,
+        )
+        for record_id, sha in cursor.fetchall():
+            found.setdefault(record_id, set()).add(sha)
     return found
 
 

@@ -125,6 +125,15 @@ class Command(BaseCommand):
         ours = normalise_account(channel.address)
         if not theirs or not ours or ours in theirs:
             return
+        if ours.startswith("did:") != any(i.startswith("did:") for i in theirs):
+            # A Bluesky repository names its account by DID only; a handle cannot be
+            # compared with it without asking the network.
+            self.stderr.write(
+                f"The export names its account as {found.account or sorted(theirs)[0]}; "
+                f"Torget cannot compare that with {channel.address}, so it trusts the choice "
+                "of channel."
+            )
+            return
         message = (
             f"This export belongs to {found.account or sorted(theirs)[0]}, but the channel "
             f"{channel.slug} is {channel.address}."
