@@ -285,6 +285,7 @@ def demo_load() -> Organisation:
     for spec in CHANNELS:
         _channel(people, units, *spec)
     demo_archive(org)
+    demo_dialogue(org)
     return org
 
 
@@ -490,6 +491,66 @@ def demo_archive(org: Organisation) -> None:
                     ingestion.add(edited)
                 elif item.platform_id != items[2].platform_id:  # deleted by its author
                     ingestion.add(CapturedItem(**{**_fields(item), "captured_at": later}))
+
+
+DEMO_RECENT = [
+    # (hours ago, text, kind): this week's questions for the dialogue inbox.
+    (70, "Hej! Hur gör man för att boka en tid hos budget- och skuldrådgivningen?", "comment"),
+    (50, "När kommer beslutet om den nya cykelbanan?", "comment"),
+    (27, "Tack för bra information om vattenavstängningen.", "comment"),
+    (20, "Får man parkera på Storgatan under torghandeln på lördag?", "comment"),
+    (3, "Varför är simhallen stängd den här veckan?", "comment"),
+    (
+        1,
+        "Hej, jag har inte fått svar på min ansökan om färdtjänst. Vem kan jag prata med?",
+        "direct_message",
+    ),
+]
+
+
+def demo_dialogue(org: Organisation) -> None:
+    """This week's questions on the busiest channels, so the inbox has work in it: some
+    overdue, some open, one answered through an imported reply."""
+    from torget.ingest.pipeline import Ingestion
+
+    now = timezone.now()
+    for c_index, channel in enumerate(
+        Channel.objects.filter(organisation=org, status="active").order_by("pk")[:3]
+    ):
+        post_id = f"{channel.platform}-{c_index}-week"
+        items = [
+            _demo_item(
+                post_id,
+                "post",
+                "Veckans nyheter från kommunen: läs mer på webben.",
+                now - datetime.timedelta(hours=75),
+                own=True,
+            )
+        ]
+        for k, (hours, text, kind) in enumerate(DEMO_RECENT):
+            item = _demo_item(
+                f"{post_id}-q{k}",
+                kind,
+                text,
+                now - datetime.timedelta(hours=hours, minutes=7 * c_index),
+                parent="" if kind == "direct_message" else post_id,
+                author=DEMO_NAMES[(k + c_index) % len(DEMO_NAMES)],
+            )
+            items.append(item)
+        items.append(
+            _demo_item(
+                f"{post_id}-q0-r",
+                "reply",
+                "Hej! Du bokar på telefon 0123-45 67 00 eller via e-tjänsten. "
+                "Hälsningar Sara, kommunikatör",
+                now - datetime.timedelta(hours=66),
+                parent=f"{post_id}-q0",
+                own=True,
+            )
+        )
+        with Ingestion(channel=channel, source="demo, this week") as ingestion:
+            for item in items:
+                ingestion.add(item)
 
 
 DEMO_NAMES = [

@@ -90,6 +90,9 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "thread": record_thread(record=question.record, limit=200),
             "replies": replies,
             "draft": draft,
+            "answer_waiting": any(
+                r.purpose == Purpose.ANSWER and r.state == ReplyState.TO_PUBLISH for r in replies
+            ),
             "events": question.events.select_related("by"),
             "may_answer": may_answer,
             "signature": services.signature_for(person, question.channel),

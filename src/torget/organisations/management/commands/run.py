@@ -1,7 +1,7 @@
 """torget run: migrate, load the demo if the database is empty, serve web and worker.
 
-The web server (gunicorn) and the background worker (django-tasks' db_worker) run as two
-child processes; when either stops, or on Ctrl-C, both are stopped.
+The web server (gunicorn), the background worker (django-tasks' db_worker) and the alarm clock
+(`torget alarms --every 300`) run as child processes; when one stops, or on Ctrl-C, all stop.
 """
 
 import os
@@ -74,7 +74,8 @@ class Command(BaseCommand):
                 "1",
             ]
         )
-        children = [web, worker]
+        clock = subprocess.Popen([sys.executable, "-m", "torget.cli", "alarms", "--every", "300"])
+        children = [web, worker, clock]
 
         def stop(*_args) -> None:
             for child in children:

@@ -1,0 +1,29 @@
+"""torget alarms [--every SECONDS]: mail the channel administrators about overdue questions.
+
+Run once from cron, or with --every as a long-running clock; `torget run` starts it with
+--every 300 beside the web server and the worker. Each question is alarmed once.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from torget.dialogue.services import overdue_alarms
+
+
+class Command(BaseCommand):
+    help = "Send the overdue-question alarms (once, or every N seconds)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--every", type=int, default=0, help="repeat every N seconds")
+
+    def handle(self, *args, every: int, **options) -> None:
+        while True:
+            close_old_connections()
+            sent = overdue_alarms()
+            if sent or not every:
+                self.stdout.write(f"Overdue-question alarms sent: {sent}.")
+            if not every:
+                return
+            time.sleep(every)
