@@ -14,3 +14,5 @@ class DialogueConfig(AppConfig):
 
         if on_new_versions not in pipeline.version_hooks:
             pipeline.version_hooks.append(on_new_versions)
+        if "dialogue_question" not in pipeline.ANALYZED_TABLES:
+            pipeline.ANALYZED_TABLES.append("dialogue_question")

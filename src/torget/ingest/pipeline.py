@@ -56,6 +56,8 @@ version_hooks: list[Callable[[list[int]], None]] = []
 # After a large import, the query planner's statistics are refreshed, so that searches pick
 # the right plan at once rather than after the next automatic analysis.
 REFRESH_STATISTICS_AFTER = 10_000
+# Tables a large import fills; apps whose version hooks write rows add theirs.
+ANALYZED_TABLES = ["archive_record"]
 
 
 def refresh_statistics() -> None:
@@ -63,7 +65,8 @@ def refresh_statistics() -> None:
         if _on_sqlite():
             cursor.execute("PRAGMA optimize")
         else:
-            cursor.execute("ANALYZE archive_record")
+            for table in ANALYZED_TABLES:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 class ChannelBusy(Exception):
