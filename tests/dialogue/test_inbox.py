@@ -353,3 +353,104 @@ def test_closure_days_move_deadlines_of_new_questions(channel, world):
     ClosureDay.objects.create(organisation=world.organisation, date=due_day, reason="Klämdag")
     later = services.calendar_for(world.organisation)
     assert not later.is_working_day(due_day) and calendar.is_working_day(due_day)
+
+
+def test_a_conversation_is_one_question_and_one_reply_answers_it(channel):
+    ingest(
+        channel,
+        [
+            captured(
+                "dm1", "Hej", kind="direct_message", thread_id="conv-3", created_at=ago(hours=4)
+            ),
+            captured(
+                "dm2",
+                "När öppnar biblioteket?",
+                kind="direct_message",
+                thread_id="conv-3",
+                created_at=ago(hours=3),
+            ),
+        ],
+    )
+    ingest(
+        channel,
+        [
+            captured(
+                "dm3",
+                "Och på söndagar?",
+                kind="direct_message",
+                thread_id="conv-3",
+                created_at=ago(hours=2),
+            )
+        ],
+    )
+    assert Question.objects.count() == 1
+    ingest(
+        channel,
+        [
+            captured(
+                "dm4",
+                "Klockan 10–16 alla dagar.",
+                kind="direct_message",
+                thread_id="conv-3",
+                author_is_organisation=True,
+                created_at=ago(hours=1),
+            )
+        ],
+    )
+    assert Question.objects.get().status == Status.ANSWERED
+    # A new message after the answer opens a new question.
+    ingest(
+        channel,
+        [
+            captured(
+                "dm5",
+                "Tack! En sak till: parkering?",
+                kind="direct_message",
+                thread_id="conv-3",
+                created_at=ago(minutes=30),
+            )
+        ],
+    )
+    assert Question.objects.filter(status=Status.OPEN).count() == 1
+
+
+def test_a_reply_is_matched_by_its_words_not_only_its_letters(channel, world):
+    arrive(channel, c1="Vem ska jag kontakta om parkeringstillstånd?")
+    question = Question.objects.get()
+    services.reply_write(
+        person=world.communicator,
+        question=question,
+        body="Tack för din fråga, vi har skickat den vidare till förvaltningen.",
+        purpose=Purpose.ACKNOWLEDGEMENT,
+        final=True,
+    )
+    answer = services.reply_write(
+        person=world.communicator,
+        question=question,
+        body="Kontakta gärna trafikavdelningen via växeln.",
+        final=True,
+    )
+    ingest(
+        channel,
+        [
+            captured(
+                "r1",
+                answer.full_text,
+                parent_id="c1",
+                author_is_organisation=True,
+                created_at=ago(minutes=5),
+            )
+        ],
+    )
+    question.refresh_from_db()
+    assert question.status == Status.ANSWERED
+    matched = question.replies.get(record__isnull=False)
+    assert matched.purpose == Purpose.ANSWER
+    assert question.replies.get(purpose=Purpose.ACKNOWLEDGEMENT).state == ReplyState.TO_PUBLISH
+
+
+def test_a_time_no_calendar_reaches_does_not_stop_the_import(channel):
+    far = datetime.datetime(9999, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    ingest(channel, [captured("c1", "Varför?", created_at=far)])
+    assert Record.objects.filter(platform_id="c1").exists()
+    assert not Question.objects.exists()

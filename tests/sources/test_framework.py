@@ -213,3 +213,39 @@ def test_json_arrays_stream_and_a_cut_file_keeps_what_came_before(tmp_path):
         next(cut)
     with pytest.raises(SourceError, match="expected '='"):
         list(json_array_items(io.BytesIO(b"[1, 2]"), after=b"="))
+
+
+def test_a_damaged_zip_member_is_an_os_error_naming_the_file(tmp_path):
+    archive = tmp_path / "export.zip"
+    import random
+
+    rng = random.Random(3)
+    words = ["hej", "kommunen", "bygglov", "skolan", "vägen", "tack", "när", "varför"]
+    payload = " ".join(rng.choice(words) for _ in range(20000)).encode()
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("data/tweets.js", payload)
+    data = bytearray(archive.read_bytes())
+    start = data.index(b"data/tweets.js") + len("data/tweets.js") + 200
+    for i in range(start, start + 100):
+        data[i] ^= 0x5A
+    archive.write_bytes(bytes(data))
+    with open_bundle(archive) as bundle:
+        with pytest.raises(OSError, match=r"data/tweets\.js"), bundle.open("data/tweets.js") as f:
+            f.read()
+        with pytest.raises(OSError, match=r"data/tweets\.js"):
+            bundle.local_path("data/tweets.js")
+
+
+def test_a_single_file_export_serves_only_media_beside_it_and_nothing_hidden(tmp_path):
+    (tmp_path / "export.json").write_text("{}")
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "bild.jpg").write_bytes(b"\xff\xd8")
+    (tmp_path / ".ssh").mkdir()
+    (tmp_path / ".ssh" / "id_rsa.jpg").write_text("secret")
+    (tmp_path / "notes.txt").write_text("private")
+    with open_bundle(tmp_path / "export.json") as bundle:
+        assert bundle.local_path("photos/bild.jpg").read_bytes() == b"\xff\xd8"
+        assert bundle.local_path("export.json").name == "export.json"
+        for name in (".ssh/id_rsa.jpg", "notes.txt", "../export.json.jpg"):
+            with pytest.raises(KeyError):
+                bundle.local_path(name)

@@ -400,3 +400,27 @@ def test_import_rest_pages(channel, world):
     assert set(records) == {"post:4", "post:7", "comment:2"}
     assert records["comment:2"].parent == records["post:4"]
     assert records["post:4"].direction == "drawn_up"
+
+
+@pytest.mark.django_db
+def test_rest_pages_with_revisions_import_again_without_change(world, tmp_path):
+    """Revisions are older versions of their post: seen again, they change nothing."""
+    channel = channel_in(world, "active", platform="wordpress", address="https://example.org")
+    for file in (SAMPLES / "rest").iterdir():
+        shutil.copy(file, tmp_path / file.name)
+    summaries = []
+    for _ in range(3):
+        out = io.StringIO()
+        call_command(
+            "import",
+            str(tmp_path),
+            "--channel",
+            channel.slug,
+            "--force",
+            stdout=out,
+            stderr=io.StringIO(),
+        )
+        summaries.append(out.getvalue())
+    assert "3 new, 1 changed, 3 unchanged" in summaries[0]
+    assert "0 new, 0 changed, 7 unchanged" in summaries[1]
+    assert "0 new, 0 changed, 7 unchanged" in summaries[2]

@@ -60,7 +60,10 @@ def inbox(*, person: Person, filters: InboxFilters, after: str = "") -> InboxPag
     if filters.channel_id is not None:
         base = base.filter(channel_id=filters.channel_id)
     if filters.assigned == "me":
-        base = base.filter(Q(assigned_person=person) | Q(assigned_unit_id=person.unit_id))
+        mine = Q(assigned_person=person)
+        if person.unit_id is not None:
+            mine |= Q(assigned_unit_id=person.unit_id)
+        base = base.filter(mine)
     elif filters.assigned == "unassigned":
         base = base.filter(assigned_person__isnull=True, assigned_unit__isnull=True)
     shown = {

@@ -115,7 +115,7 @@ def on_new_versions(record_ids: list[int]) -> None:
     if not record_ids:
         return
     records = list(
-        Record.objects.filter(pk__in=record_ids, version_count=1)
+        Record.objects.filter(pk__in=record_ids)
         .select_related("channel__organisation")
         .only(
             "id",
@@ -135,7 +135,8 @@ def on_new_versions(record_ids: list[int]) -> None:
     if not records:
         return
     _find_questions([r for r in records if r.direction == Direction.RECEIVED])
-    own_replies = [r for r in records if r.direction == Direction.DRAWN_UP]
+    # Only a reply's first capture answers; its later edits do not answer again.
+    own_replies = [r for r in records if r.direction == Direction.DRAWN_UP and r.version_count == 1]
     if own_replies:
         _match_replies(own_replies)
 
@@ -144,10 +145,30 @@ def _find_questions(records: list[Record]) -> None:
     since = timezone.now() - lookback()
     calendars: dict[int, Calendar | None] = {}
     new = []
-    for record in records:
+    # A conversation of direct messages is one question until it is answered.
+    conversations = {
+        (r.channel_id, r.thread_platform_id) for r in records if r.kind == Kind.MESSAGE
+    }
+    waiting = (
+        set(
+            Question.objects.filter(
+                status__in=OPEN_STATUSES,
+                record__kind=Kind.MESSAGE,
+                channel_id__in={c for c, _t in conversations},
+                record__thread_platform_id__in={t for _c, t in conversations},
+            ).values_list("channel_id", "record__thread_platform_id")
+        )
+        if conversations
+        else set()
+    )
+    for record in sorted(records, key=lambda r: (r.created_at, r.pk)):
         if record.kind not in ASKING_KINDS or record.created_at < since:
             continue
         if record.kind == Kind.MESSAGE:
+            conversation = (record.channel_id, record.thread_platform_id)
+            if conversation in waiting:
+                continue
+            waiting.add(conversation)
             found_by = DetectedBy.MESSAGE
         elif detector.question_reason(record.text):
             found_by = DetectedBy.DETECTOR
@@ -162,6 +183,10 @@ def _find_questions(records: list[Record]) -> None:
         calendar = calendars[org.pk]
         if calendar is None:
             continue
+        try:
+            deadline = deadline_for(record.created_at, calendar)
+        except (ValueError, OverflowError):  # a time no calendar reaches (year 9999)
+            continue
         new.append(
             Question(
                 organisation_id=record.organisation_id,
@@ -169,7 +194,7 @@ def _find_questions(records: list[Record]) -> None:
                 record=record,
                 detected_by=found_by,
                 asked_at=record.created_at,
-                deadline=deadline_for(record.created_at, calendar),
+                deadline=deadline,
             )
         )
     if new:
@@ -179,11 +204,20 @@ def _find_questions(records: list[Record]) -> None:
 _SPACE = re.compile(r"\s+")
 
 
-def _same_text(written: str, seen: str) -> bool:
+def _likeness(written: str, seen: str) -> float:
+    """How alike a reply written in Torget and one seen on the platform are, 0 to 1."""
     a, b = _SPACE.sub(" ", written).strip().lower(), _SPACE.sub(" ", seen).strip().lower()
     if not a or not b:
-        return False
-    return a in b or b in a or difflib.SequenceMatcher(None, a, b).quick_ratio() > 0.85
+        return 0.0
+    if a == b or a in b or b in a:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.quick_ratio() < MATCH_AT_LEAST:  # an upper bound: cheap to rule out
+        return 0.0
+    return matcher.ratio()
+
+
+MATCH_AT_LEAST = 0.85
 
 
 def _match_replies(records: list[Record]) -> None:
@@ -197,17 +231,14 @@ def _match_replies(records: list[Record]) -> None:
     for record in records:
         if record.kind != Kind.MESSAGE or record.parent_id:
             continue
-        earlier = (
-            Question.objects.filter(
-                channel_id=record.channel_id,
-                record__thread_platform_id=record.thread_platform_id,
-                record__created_at__lte=record.created_at,
-                status__in=OPEN_STATUSES,
-            )
-            .order_by("asked_at")
-            .first()
-        )
-        if earlier is not None:
+        # The organisation's message answers every open question asked before it in the
+        # conversation.
+        for earlier in Question.objects.filter(
+            channel_id=record.channel_id,
+            record__thread_platform_id=record.thread_platform_id,
+            record__created_at__lte=record.created_at,
+            status__in=OPEN_STATUSES,
+        ):
             questions.setdefault(earlier.record_id, earlier)
             replies.setdefault(earlier.record_id, []).append(record)
     for record_id, question in questions.items():
@@ -221,9 +252,12 @@ def _apply_reply(question: Question, record: Record) -> None:
             "written_at"
         )
     )
-    reply = next((r for r in waiting if _same_text(r.full_text, record.text)), None)
-    if reply is None:
-        reply = next((r for r in waiting if _same_text(r.body, record.text)), None)
+    scored = [
+        (max(_likeness(r.full_text, record.text), _likeness(r.body, record.text)), r)
+        for r in waiting
+    ]
+    scored = [(score, r) for score, r in scored if score >= MATCH_AT_LEAST]
+    reply = max(scored, key=lambda pair: pair[0])[1] if scored else None
     purpose = reply.purpose if reply is not None else Purpose.ANSWER
     if reply is not None:
         reply.state = ReplyState.PUBLISHED

@@ -33,6 +33,14 @@ STATISTICS_ROLES = (
 )
 
 
+def _id(value) -> int:
+    """A form's id, or 0 (which matches nothing) when it is not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _refusal(error: DialogueRefused) -> str:
     return " ".join(error.messages)
 
@@ -132,11 +140,11 @@ def question_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             assignee = unit = None
             if data.get("person"):
                 assignee = get_object_or_404(
-                    Person, organisation_id=person.organisation_id, pk=data["person"]
+                    Person, organisation_id=person.organisation_id, pk=_id(data["person"])
                 )
             if data.get("unit"):
                 unit = get_object_or_404(
-                    Unit, organisation_id=person.organisation_id, pk=data["unit"]
+                    Unit, organisation_id=person.organisation_id, pk=_id(data["unit"])
                 )
             services.question_assign(
                 person=person,
@@ -158,7 +166,7 @@ def question_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 _("The answer is ready to publish.") if action == "answer" else _("Draft saved."),
             )
         elif action == "published":
-            reply = get_object_or_404(Reply, question=question, pk=data.get("reply") or 0)
+            reply = get_object_or_404(Reply, question=question, pk=_id(data.get("reply")))
             services.reply_mark_published(person=person, reply=reply)
             messages.success(request, _("Marked as published."))
         elif action == "unmark":
@@ -192,6 +200,7 @@ def record_mark(request: HttpRequest, record_pk: int) -> HttpResponse:
 
 def _period(params) -> tuple[datetime.date, datetime.date]:
     today = timezone.localdate()
+    earliest, latest = datetime.date(2000, 1, 1), datetime.date(2999, 12, 30)
     try:
         since = datetime.date.fromisoformat(params.get("since", ""))
     except ValueError:
@@ -200,7 +209,9 @@ def _period(params) -> tuple[datetime.date, datetime.date]:
         until = datetime.date.fromisoformat(params.get("until", ""))
     except ValueError:
         until = today
-    return since, max(until, since)
+    since = min(max(since, earliest), latest)
+    until = min(max(until, since), latest)
+    return since, until
 
 
 @require_GET
@@ -381,7 +392,7 @@ def _calendar_post(request, person, office: OfficeCalendar) -> None:
                 )
         elif data.get("what") == "remove":
             closure = get_object_or_404(
-                ClosureDay, organisation=person.organisation, pk=data.get("closure") or 0
+                ClosureDay, organisation=person.organisation, pk=_id(data.get("closure"))
             )
             audit_record(
                 organisation=person.organisation,
@@ -400,7 +411,7 @@ def registrar_queue(request: HttpRequest) -> HttpResponse:
     if not person.has_role(Role.REGISTRAR, Role.ORG_ADMIN, Role.AUDITOR):
         raise PermissionDenied(_("Only registrars see the registration queue."))
     if request.method == "POST":
-        registration = selectors.registration_get(person=person, pk=request.POST.get("item") or 0)
+        registration = selectors.registration_get(person=person, pk=_id(request.POST.get("item")))
         try:
             services.registration_register(
                 person=person,

@@ -26,7 +26,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import orjson
 from django.db import IntegrityError, connection, transaction
@@ -251,7 +251,11 @@ class Ingestion:
         self._close(status)
 
     def add(self, item: CapturedItem) -> None:
-        self.add_prepared(prepare(item))
+        problem = _too_long(item)
+        if problem:
+            self.reject(f"item {item.platform_id[:80]}", problem)
+            return
+        self.add_prepared(prepare(_fit(item)))
 
     def add_prepared(self, prepared: Prepared) -> None:
         self._buffer.append(prepared)
@@ -403,6 +407,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                     item=item,
                     has_media=has_media,
                     stems=p.stems,
+                    edited_at=item.edited_at,
                 )
                 entry.versions.append((1, item.captured_at, sha, content, item.raw))
                 entry.events.append((ChainEvent.CAPTURED, sha, item.captured_at))
@@ -417,13 +422,13 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                     entry.stems = p.stems
                 counts.unchanged += 1
             elif (
-                item.edited_at is not None
-                and entry.edited_at is not None
-                and item.edited_at < entry.edited_at
-                and sha in earlier.get(entry.id, ())
+                entry.edited_at is not None
+                and (item.edited_at is None or item.edited_at <= entry.edited_at)
+                and (sha in earlier.get(entry.id, ()) or any(v[2] == sha for v in entry.versions))
             ):
                 # An older version seen again (an edit history, an archive holding every
-                # version): already kept, and not newer than what the record shows now.
+                # version): already kept, and not newer than what the record shows now. A
+                # genuine revert on the platform carries a newer edit time and is a version.
                 counts.unchanged += 1
             else:
                 entry.version_count += 1
@@ -477,7 +482,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                         e.item.author_is_organisation,
                         "drawn_up" if e.item.author_is_organisation else "received",
                         db_time(e.item.created_at),
-                        db_time(e.item.edited_at),
+                        db_time(e.edited_at),
                         db_time(e.versions[0][1]),
                         db_time(e.last_seen),
                         e.state,
@@ -509,7 +514,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                         e.sha256,
                         e.version_count,
                         e.state,
-                        db_time(e.item.edited_at),
+                        db_time(e.edited_at),
                         e.has_media,
                         db_time(e.deleted_at),
                         e.id,
@@ -679,6 +684,37 @@ def _load_existing(cursor, channel_id: int, platform_ids: set[str]) -> dict[str,
     return found
 
 
+# The columns' limits: an identifier that does not fit is refused (cutting it would merge
+# different items); a display field is shortened, the raw payload keeps it whole.
+ID_LIMITS = {"platform_id": 200, "parent_id": 200, "thread_id": 200}
+TEXT_LIMITS = {
+    "author_id": 200,
+    "author_name": 300,
+    "author_handle": 300,
+    "title": 1000,
+    "language": 16,
+    "permalink": 2000,
+}
+
+
+def _too_long(item: CapturedItem) -> str:
+    for name, limit in ID_LIMITS.items():
+        if len(getattr(item, name)) > limit:
+            return f"{name} is longer than {limit} characters"
+    return ""
+
+
+def _fit(item: CapturedItem) -> CapturedItem:
+    changes = {
+        name: getattr(item, name)[:limit]
+        for name, limit in TEXT_LIMITS.items()
+        if len(getattr(item, name)) > limit
+    }
+    if item.permalink and not item.permalink.startswith(("https://", "http://")):
+        changes["permalink"] = ""  # only web links are shown as links (no javascript:)
+    return replace(item, **changes) if changes else item
+
+
 def _aware(value) -> datetime.datetime | None:
     if isinstance(value, str):  # SQLite through a raw cursor
         value = datetime.datetime.fromisoformat(value)
@@ -693,9 +729,9 @@ def _earlier_versions(cursor, pending: dict, items: list) -> dict[int, set[str]]
         {
             entry.id
             for p in items
-            if p.item.edited_at is not None
-            and (entry := pending.get(p.item.platform_id)) is not None
+            if (entry := pending.get(p.item.platform_id)) is not None
             and entry.id is not None
+            and entry.edited_at is not None
             and entry.sha256 != p.sha256
         }
     )
@@ -722,6 +758,13 @@ def _load_parents(cursor, channel_id: int, platform_ids: set[str]) -> dict[str, 
         )
         parents.update((pid, (rid, thread)) for pid, rid, thread in cursor.fetchall())
     return parents
+
+
+def append_chain(cursor, channel_id: int, events: list[tuple]) -> None:
+    """Link events (record id, platform id, event, sha256, at) to the channel's chain, inside
+    the caller's transaction. The (channel, seq) unique constraint refuses a second writer
+    that read the same chain head."""
+    _append_chain(cursor, channel_id, events)
 
 
 def _append_chain(cursor, channel_id: int, events: list[tuple]) -> None:

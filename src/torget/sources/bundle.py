@@ -7,11 +7,13 @@ that would unpack to far more than it weighs (a zip bomb) refuses the whole file
 """
 
 import fnmatch
+import io
 import os
 import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections import deque
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -25,10 +27,58 @@ MAX_RATIO = 200
 RATIO_FLOOR_BYTES = 10 * 1024**2  # small members may compress as well as they like
 MAX_MEMBERS = 2_000_000
 KEEP_UNPACKED = 256
+_MEDIA = ".jpg .jpeg .png .gif .webp .heic .heif .bmp .tif .tiff .svg .mp4 .mov .m4v .webm"
+_MORE_MEDIA = ".avi .mkv .mp3 .m4a .aac .ogg .oga .opus .wav .flac .pdf"
+MEDIA_SUFFIXES = frozenset(f"{_MEDIA} {_MORE_MEDIA}".split())
 
 
 class BundleError(ValueError):
     """An export Torget refuses to open, and why, in words for the person importing it."""
+
+
+class DamagedFile(OSError):
+    """A file inside a zip that cannot be read to the end (bad compressed data, a wrong
+    checksum, encryption): an OSError, so readers report it like any unreadable file."""
+
+
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
+
+
+class _GuardedMember(io.RawIOBase):
+    """A zip member's stream whose read errors all arrive as DamagedFile, naming the file."""
+
+    def __init__(self, stream, name: str) -> None:
+        self._stream = stream
+        self._name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self._stream.seekable()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        try:
+            return self._stream.seek(offset, whence)
+        except _ZIP_ERRORS as error:
+            raise DamagedFile(f"{self._name} is damaged inside the zip ({error})") from None
+
+    def tell(self) -> int:
+        return self._stream.tell()
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self._stream.read(len(buffer))
+        except _ZIP_ERRORS as error:
+            raise DamagedFile(f"{self._name} is damaged inside the zip ({error})") from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        finally:
+            super().close()
 
 
 class Bundle:
@@ -104,7 +154,16 @@ class FileBundle(Bundle):
         return self.path.stat().st_size
 
     def local_path(self, name: str) -> Path:
-        # A single-file export's media sit beside it; let readers name them relative to it.
+        # A single-file export's media sit beside it; readers name them relative to it. Only
+        # media files are served, and nothing hidden: an export must not pull a key or a
+        # password file from the folder it happens to sit in into the archive.
+        if name == self._name:
+            return self.path
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if any(part.startswith(".") for part in parts):
+            raise KeyError(name)
+        if PurePosixPath(name).suffix.lower() not in MEDIA_SUFFIXES:
+            raise KeyError(name)
         path = (self.path.parent / name).resolve()
         if not path.is_relative_to(self.path.parent.resolve()) or not path.is_file():
             raise KeyError(name)
@@ -195,18 +254,23 @@ class ZipBundle(Bundle):
 
     def open(self, name: str) -> IO[bytes]:
         # zipfile never reads past the member's declared size, and checks its CRC at the end.
-        return self.zip.open(self._infos[name])
+        try:
+            member = self.zip.open(self._infos[name])
+        except _ZIP_ERRORS as error:
+            raise DamagedFile(f"{name} cannot be read from the zip ({error})") from None
+        return io.BufferedReader(_GuardedMember(member, name), 1024 * 1024)
 
     def size(self, name: str) -> int:
         return self._infos[name].file_size
 
     def local_path(self, name: str) -> Path:
-        info = self._infos[name]
+        if name not in self._infos:
+            raise KeyError(name)
         if self._tmp is None:
             self._tmp = Path(tempfile.mkdtemp(prefix="torget-import-"))
         self._unpacked += 1
         target = self._tmp / f"{self._unpacked}{PurePosixPath(name).suffix[:16]}"
-        with self.zip.open(info) as source, target.open("wb") as out:
+        with self.open(name) as source, target.open("wb") as out:
             shutil.copyfileobj(source, out, 1024 * 1024)
         # The pipeline stores each media file as soon as its item is added, so only the last
         # few unpacked files are still needed: the disk never holds the whole export twice.

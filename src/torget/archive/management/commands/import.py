@@ -94,7 +94,10 @@ class Command(BaseCommand):
     def _recognise(self, bundle: Bundle, channel: Channel, format_name: str | None):
         if format_name:
             reader = reader_named(format_name)
-            found = reader.detect(bundle)
+            try:
+                found = reader.detect(bundle)
+            except (OSError, ValueError, KeyError) as error:
+                raise CommandError(f"{bundle.label} cannot be read: {error}") from None
             if found is None:
                 raise CommandError(f"{bundle.label} is not a {reader.label}.")
         else:
@@ -221,7 +224,7 @@ class Command(BaseCommand):
                 batch_size=batch_size,
                 on_batch=advance,
             ) as ingestion:
-                for value in items:
+                for value in _guarded(items):
                     if isinstance(value, SourceError):
                         ingestion.reject(value.location, value.reason)
                         continue
@@ -253,6 +256,21 @@ class Command(BaseCommand):
             self.stdout.write(f"  rejected {error['where']}: {error['reason']}")
         if counts.rejected > 20:
             self.stdout.write(f"  … and {counts.rejected - 20:,} more (see the run's errors).")
+
+
+def _guarded(items):
+    """The reader's items; a file that breaks off mid-way (a damaged zip member, a disk
+    error) ends the reading with one rejection saying so, and what came before is kept."""
+    iterator = iter(items)
+    while True:
+        try:
+            value = next(iterator)
+        except StopIteration:
+            return
+        except (OSError, ValueError) as error:
+            yield SourceError("export", f"reading stopped: {error}")
+            return
+        yield value
 
 
 def _identifiers(found: Found) -> set[str]:
