@@ -187,3 +187,50 @@ def test_import_a_feed_twice_then_a_newer_one(channel, tmp_path):
     )
     (tmp_path / "feed.xml").write_text(newer, encoding="utf-8")
     assert "0 new, 1 changed, 1 unchanged" in run_import(channel, tmp_path / "feed.xml")
+
+
+def _both_ways(data: bytes):
+    """The same feed through feedparser and through the streaming reader."""
+    import datetime as dt
+    import io as _io
+
+    from torget.sources.feed import items_from_feed, stream_feed
+    from torget.sources.formats import ReadContext
+
+    context = ReadContext(captured_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    whole = list(items_from_feed(data, context, name="f"))
+    streamed = list(stream_feed(_io.BytesIO(data), context, name="f"))
+    return whole, streamed
+
+
+@pytest.mark.parametrize("fixture", ["nyheter-rss2.xml", "nyheter-atom.xml"])
+def test_the_streaming_reader_reads_a_feed_as_feedparser_does(fixture):
+    """Large feeds are streamed; the records must be the same whichever way a feed is read."""
+    whole, streamed = _both_ways((SAMPLES / fixture).read_bytes())
+    fields = ("platform_id", "text", "title", "created_at", "edited_at", "permalink")
+    good = [i for i in whole if not isinstance(i, SourceError)]
+    mine = [i for i in streamed if not isinstance(i, SourceError)]
+    assert len(good) == len(mine) > 0
+    for a, b in zip(good, mine, strict=True):
+        assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
+        assert [m.url for m in a.media] == [m.url for m in b.media]
+
+
+def test_a_large_feed_is_streamed_and_a_break_keeps_what_came_before(tmp_path, monkeypatch):
+    import sys
+
+    from torget.sources import feed as feed_module
+
+    sys.path.insert(0, str(Path(__file__).parent.parent.parent / "bench"))
+    from shapes.feed import write
+
+    path = write(tmp_path, 3000)
+    monkeypatch.setattr(feed_module, "STREAM_FROM", 1000)
+    items, errors = read(path)
+    assert len(items) == 3000 and errors == []
+    cut = tmp_path / "cut" / "nyheter.rss"
+    cut.parent.mkdir()
+    cut.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    items, errors = read(cut)
+    assert 1000 < len(items) < 2000
+    assert len(errors) == 1 and "breaks off" in errors[0].reason
