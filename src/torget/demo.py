@@ -505,6 +505,13 @@ DEMO_RECENT = [
         "Hej, jag har inte fått svar på min ansökan om färdtjänst. Vem kan jag prata med?",
         "direct_message",
     ),
+    # Skatteverket's test personnummer: for the supervision queue, never a real person's.
+    (
+        2,
+        "Jag har sökt bygglov men inte fått svar. Mitt personnummer är 20000101-2384, "
+        "kan ni kolla?",
+        "comment",
+    ),
 ]
 
 

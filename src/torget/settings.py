@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "torget.archive",
     "torget.ingest",
     "torget.dialogue",
+    "torget.supervision",
 ]
 
 MIDDLEWARE = [
@@ -192,5 +193,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TORGET_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # pikepdf and WeasyPrint announce themselves at INFO on every import and render.
+        "pikepdf": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

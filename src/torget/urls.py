@@ -7,6 +7,7 @@ from torget.channels import public as public_views
 from torget.channels import views as channel_views
 from torget.dialogue import views as dialogue_views
 from torget.organisations import views as organisation_views
+from torget.supervision import views as supervision_views
 
 urlpatterns = [
     path("", channel_views.dashboard, name="dashboard"),
@@ -35,6 +36,27 @@ urlpatterns = [
     path("dialog/statistik.csv", dialogue_views.statistics_csv, name="dialogue_statistics_csv"),
     path("dialog/kalender/", dialogue_views.calendar_page, name="dialogue_calendar"),
     path("registrator/", dialogue_views.registrar_queue, name="registrar_queue"),
+    path("tillsyn/", supervision_views.overview, name="supervision"),
+    path("tillsyn/ko/", supervision_views.review_queue, name="supervision_queue"),
+    path("tillsyn/ko/<int:pk>/tilldela/", supervision_views.item_assign, name="supervision_assign"),
+    path("tillsyn/kanal/<slug:slug>/", supervision_views.channel_pass, name="supervision_pass"),
+    path(
+        "tillsyn/handling/<int:record_pk>/",
+        supervision_views.record_review,
+        name="supervision_record",
+    ),
+    path(
+        "tillsyn/handling/<int:record_pk>/beslut/",
+        supervision_views.record_decide,
+        name="supervision_decide",
+    ),
+    path(
+        "tillsyn/fynd/<int:pk>/visa/", supervision_views.finding_reveal, name="supervision_reveal"
+    ),
+    path(
+        "tillsyn/uppgift/<int:pk>/klar/", supervision_views.task_done, name="supervision_task_done"
+    ),
+    path("tillsyn/bevis/<int:pk>/", supervision_views.evidence_file, name="supervision_evidence"),
     path("organisation/", organisation_views.people, name="people"),
     path("organisation/personer/ny/", organisation_views.person_new, name="person_new"),
     path("organisation/personer/<int:pk>/", organisation_views.person_edit, name="person_edit"),

@@ -5,7 +5,6 @@ licensed "Download your information" export exists: export-2024/ and export-2021
 fixtures written for Torget from the documented layout, with Meta's mojibake.
 """
 
-import datetime
 import io
 import json
 import shutil
@@ -18,41 +17,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import channel_in
-from tests.sources.test_facebook import check, mutate
+from tests.sources.test_facebook import by_id, check, context, mutate, read, utc
 from torget.archive.models import Record
 from torget.sources import instagram
-from torget.sources.base import CapturedItem, Kind, SourceError
+from torget.sources.base import Kind
 from torget.sources.bundle import open_bundle
 from torget.sources.facebook import GraphPlace
-from torget.sources.formats import ReadContext, normalise_account
 
 SAMPLES = Path(__file__).parent.parent / "samples" / "instagram"
 GRAPH = SAMPLES / "graph"
-CAPTURED = datetime.datetime(2025, 1, 15, 12, 0, tzinfo=datetime.UTC)
 EXPORT = instagram.InstagramExportReader()
 GRAPH_READER = instagram.InstagramGraphReader()
-
-
-def utc(*args) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=datetime.UTC)
-
-
-def context(*own: str) -> ReadContext:
-    return ReadContext(captured_at=CAPTURED, own=frozenset(normalise_account(o) for o in own))
-
-
-def read(reader, path, *own):
-    with open_bundle(path) as bundle:
-        found = reader.detect(bundle)
-        assert found is not None, f"{reader.name} did not recognise {path}"
-        values = list(reader.read(bundle, found, context(*own)))
-    items = [v for v in values if isinstance(v, CapturedItem)]
-    errors = [v for v in values if isinstance(v, SourceError)]
-    return found, items, errors
-
-
-def by_id(items) -> dict[str, CapturedItem]:
-    return {item.platform_id: item for item in items}
 
 
 # The export.

@@ -170,6 +170,9 @@ class ChainEvent(models.TextChoices):
     EDITED = "edited", _("Edited on the platform")
     DELETED = "deleted", _("Deleted on the platform")
     REAPPEARED = "reappeared", _("Seen again on the platform")
+    # Supervision: the removal evidence's SHA-256 (a PDF/A, not a version), then the removal.
+    EVIDENCE = "evidence", _("Evidence kept")
+    REMOVED = "removed", _("Removed by us")
 
 
 class IntegrityEntry(models.Model):

@@ -122,6 +122,15 @@ class Channel(models.Model):
     page_rules = models.TextField(_("page rules"), blank=True)
     ads_allowed = models.BooleanField(_("ads and sponsored posts allowed"), default=False)
     crisis_channel = models.BooleanField(_("on the crisis list"), default=False)
+    # Supervision (seed 002 §5: at least three times a day); crisis mode doubles the passes
+    # and halves the gap.
+    supervision_passes_per_day = models.PositiveSmallIntegerField(
+        _("supervision passes per working day"), default=3
+    )
+    supervision_max_gap_hours = models.PositiveSmallIntegerField(
+        _("longest time between passes (hours)"), default=4
+    )
+    crisis_mode = models.BooleanField(_("crisis mode"), default=False)
     signature_style = models.CharField(
         _("replies are signed with"),
         max_length=12,

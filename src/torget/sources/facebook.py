@@ -792,34 +792,43 @@ def _page_object(bundle: Bundle, name: str, keys: set[str]) -> tuple[str, frozen
     return (values[0] if values else ""), frozenset(values)
 
 
-class FacebookGraphReader(Reader):
-    """Saved Facebook Graph API responses: pages of /{page}/feed, /{page}/posts and
-    /{post}/comments, single posts and comments, as one JSON file or a folder or zip."""
+class GraphReader(Reader):
+    """Saved Graph API responses of one Meta platform. Detection looks at the first bytes of
+    each JSON file: a page of the platform's shape counts; an object naming the account (the
+    page or the user) gives the account and is not read as content."""
 
     platform = PLATFORM
-    name = "facebook-graph"
-    label = "Facebook Graph API pages"
+    account_kind = "page"
+
+    def is_page(self, head: bytes) -> bool:
+        raise NotImplementedError
+
+    def owner(self, bundle: Bundle, name: str, keys) -> tuple[str, frozenset[str]]:
+        raise NotImplementedError
+
+    def element(self, *args, **kwargs):
+        raise NotImplementedError
 
     def detect(self, bundle: Bundle) -> Found | None:
         names = graph_json_names(bundle)
         recognised = 0
-        account, identifiers, page_files = "", frozenset(), []
+        account, identifiers, owner_files = "", frozenset(), []
         for name in names[:DETECT_FILES]:
             head = safe_head(bundle, name)
             shape, keys = top_level(head)
-            if shape and _GRAPH_TIME.search(head):
+            if shape and self.is_page(head):
                 recognised += 1
             elif shape == "object" and not account:
-                account, identifiers = _page_object(bundle, name, keys)
+                account, identifiers = self.owner(bundle, name, keys)
                 if account:
-                    page_files.append(name)
+                    owner_files.append(name)
         if not recognised:
             return None
-        files = [n for n in names if n not in page_files]
+        files = [n for n in names if n not in owner_files]
         return Found(
-            platform=PLATFORM,
+            platform=self.platform,
             format=self.name,
-            description=f"Facebook Graph API pages of {account}" if account else self.label,
+            description=f"{self.label} of {account}" if account else self.label,
             account=account,
             account_ids=identifiers,
             counts={"saved responses": len(files)},
@@ -829,7 +838,24 @@ class FacebookGraphReader(Reader):
     def read(
         self, bundle: Bundle, found: Found, context: ReadContext
     ) -> Iterator[CapturedItem | SourceError]:
-        yield from read_graph_files(bundle, found.details["files"], _facebook_element, context)
+        yield from read_graph_files(bundle, found.details["files"], self.element, context)
+
+
+class FacebookGraphReader(GraphReader):
+    """Saved Facebook Graph API responses: pages of /{page}/feed, /{page}/posts and
+    /{post}/comments, single posts and comments, as one JSON file or a folder or zip."""
+
+    name = "facebook-graph"
+    label = "Facebook Graph API pages"
+
+    def is_page(self, head: bytes) -> bool:
+        return bool(_GRAPH_TIME.search(head))
+
+    def owner(self, bundle: Bundle, name: str, keys) -> tuple[str, frozenset[str]]:
+        return _page_object(bundle, name, keys)
+
+    def element(self, *args, **kwargs):
+        return _facebook_element(*args, **kwargs)
 
 
 READERS = (FacebookExportReader(), FacebookGraphReader())

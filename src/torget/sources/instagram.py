@@ -13,14 +13,13 @@ import orjson
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle
 from .facebook import (
-    DETECT_FILES,
     FILE_ERRORS,
     OWNER_FILE_LIMIT,
     ExportIds,
     GraphPlace,
+    GraphReader,
     each,
     export_media,
-    graph_json_names,
     id_of,
     list_at,
     located,
@@ -29,7 +28,6 @@ from .facebook import (
     object_at,
     place_of_page,
     raw_json,
-    read_graph_files,
     root_of,
     safe_head,
     stream_export_array,
@@ -427,7 +425,7 @@ def _user_object(bundle: Bundle, name: str, keys: set[str]) -> tuple[str, frozen
     return f"@{values[0]}", frozenset(values)
 
 
-class InstagramGraphReader(Reader):
+class InstagramGraphReader(GraphReader):
     """Saved Instagram Graph API responses: pages of /{ig-user}/media, /{media}/comments and
     /{comment}/replies, single media and comments, as one JSON file or a folder or zip."""
 
@@ -435,36 +433,14 @@ class InstagramGraphReader(Reader):
     name = "instagram-graph"
     label = "Instagram Graph API pages"
 
-    def detect(self, bundle: Bundle) -> Found | None:
-        names = graph_json_names(bundle)
-        recognised = 0
-        account, identifiers, user_files = "", frozenset(), []
-        for name in names[:DETECT_FILES]:
-            head = safe_head(bundle, name)
-            shape, keys = top_level(head)
-            if shape and _IG_TIME.search(head) and b'"created_time"' not in head:
-                recognised += 1
-            elif shape == "object" and not account:
-                account, identifiers = _user_object(bundle, name, keys)
-                if account:
-                    user_files.append(name)
-        if not recognised:
-            return None
-        files = [n for n in names if n not in user_files]
-        return Found(
-            platform=PLATFORM,
-            format=self.name,
-            description=f"Instagram Graph API pages of {account}" if account else self.label,
-            account=account,
-            account_ids=identifiers,
-            counts={"saved responses": len(files)},
-            details={"files": files},
-        )
+    def is_page(self, head: bytes) -> bool:
+        return bool(_IG_TIME.search(head)) and b'"created_time"' not in head
 
-    def read(
-        self, bundle: Bundle, found: Found, context: ReadContext
-    ) -> Iterator[CapturedItem | SourceError]:
-        yield from read_graph_files(bundle, found.details["files"], _instagram_element, context)
+    def owner(self, bundle: Bundle, name: str, keys) -> tuple[str, frozenset[str]]:
+        return _user_object(bundle, name, keys)
+
+    def element(self, *args, **kwargs):
+        return _instagram_element(*args, **kwargs)
 
 
 READERS = (InstagramExportReader(), InstagramGraphReader())

@@ -1,4 +1,5 @@
-"""torget alarms [--every SECONDS]: mail the channel administrators about overdue questions.
+"""torget alarms [--every SECONDS]: mail the channel administrators about overdue questions
+and about supervision passes missed (fewer than required, or too long a gap).
 
 Run once from cron, or with --every as a long-running clock; `torget run` starts it with
 --every 300 beside the web server and the worker. Each question is alarmed once.
@@ -10,10 +11,11 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from torget.dialogue.services import overdue_alarms
+from torget.supervision.services import supervision_alarms
 
 
 class Command(BaseCommand):
-    help = "Send the overdue-question alarms (once, or every N seconds)."
+    help = "Send the overdue-question and supervision alarms (once, or every N seconds)."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--every", type=int, default=0, help="repeat every N seconds")
@@ -22,8 +24,11 @@ class Command(BaseCommand):
         while True:
             close_old_connections()
             sent = overdue_alarms()
-            if sent or not every:
-                self.stdout.write(f"Overdue-question alarms sent: {sent}.")
+            raised = supervision_alarms()
+            if sent or raised or not every:
+                self.stdout.write(
+                    f"Overdue-question alarms sent: {sent}. Supervision alarms raised: {raised}."
+                )
             if not every:
                 return
             time.sleep(every)

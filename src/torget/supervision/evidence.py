@@ -1,0 +1,148 @@
+"""Removal evidence: the record in its thread as it looked, as PDF/A-2b, checked, stored,
+hashed and linked into the channel's integrity chain before anything is removed.
+
+Files live under DATA_DIR/evidence/<organisation>/ and are kept for ten years (retention
+class "removal-evidence-10y"). Child sexual abuse material is the exception: only the hash
+and the metadata are kept, never the content (and the record's media files are purged).
+"""
+
+import base64
+import datetime
+import hashlib
+import json
+import mimetypes
+
+import orjson
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from torget.archive import blobs
+from torget.archive.models import Blob, Record
+from torget.documents import pdfa
+
+RETENTION_YEARS = 10
+MAX_THREAD = 300
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+
+def _media(record: Record) -> list[dict]:
+    version = record.versions.order_by("-number").first()
+    if version is None:
+        return []
+    return orjson.loads(version.content).get("media", [])
+
+
+def _image_uri(sha256: str, mime: str) -> str:
+    """A data: URI for a stored image, so the PDF carries it (WeasyPrint fetches nothing)."""
+    if not sha256 or not mime.startswith("image/"):
+        return ""
+    try:
+        with blobs.open_blob(sha256) as handle:
+            data = handle.read(MAX_IMAGE_BYTES + 1)
+    except OSError:
+        return ""
+    if len(data) > MAX_IMAGE_BYTES:
+        return ""
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def render_pdf(record: Record, *, reason_label: str, by_name: str) -> bytes:
+    """The PDF/A bytes for a record in its thread (checked by pdfa.render)."""
+    thread = list(
+        Record.objects.filter(
+            channel_id=record.channel_id, thread_platform_id=record.thread_platform_id
+        ).order_by("created_at", "id")[:MAX_THREAD]
+    )
+    media = [
+        {**m, "data_uri": _image_uri(m.get("sha256", ""), m.get("mime_type", ""))}
+        for m in _media(record)
+    ]
+    with translation.override("sv"):
+        html = render_to_string(
+            "supervision/evidence_pdf.html",
+            {
+                "record": record,
+                "channel": record.channel,
+                "thread": thread,
+                "media": media,
+                "reason": reason_label,
+                "by": by_name,
+                "now": timezone.now(),
+            },
+        )
+    target = settings.DATA_DIR / "evidence" / ".render"
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / f"{record.pk}-{timezone.now():%Y%m%d%H%M%S%f}.pdf"
+    try:
+        pdfa.render(html, path)
+        return path.read_bytes()
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def keep(record: Record, *, reason_label: str, by_name: str, content: bool = True) -> dict:
+    """Write the evidence and return what the Evidence row needs (path, sha256, size...)."""
+    now = timezone.now()
+    keep_until = (now + datetime.timedelta(days=365 * RETENTION_YEARS + 3)).date()
+    metadata = {
+        "record_id": record.pk,
+        "platform_id": record.platform_id,
+        "channel": record.channel.slug,
+        "platform": record.channel.platform,
+        "author_id": record.author_platform_id,
+        "author_name": record.author_name,
+        "created_at": record.created_at.isoformat(),
+        "first_seen_at": record.first_seen_at.isoformat(),
+        "permalink": record.permalink,
+        "version_sha256": record.current_sha256,
+        "media_sha256": [m.get("sha256", "") for m in _media(record)],
+        "reason": reason_label,
+        "kept_at": now.isoformat(),
+    }
+    if not content:
+        # Only the hash and the facts: the content itself must never be held.
+        canonical = json.dumps(metadata, sort_keys=True, ensure_ascii=False).encode()
+        return {
+            "path": "",
+            "sha256": hashlib.sha256(canonical).hexdigest(),
+            "size": 0,
+            "content_kept": False,
+            "metadata": metadata,
+            "keep_until": keep_until,
+        }
+    data = render_pdf(record, reason_label=reason_label, by_name=by_name)
+    sha = hashlib.sha256(data).hexdigest()
+    relative = f"evidence/{record.organisation.slug}/{record.pk}-{now:%Y%m%dT%H%M%S}-{sha[:12]}.pdf"
+    folder = settings.DATA_DIR / relative.rsplit("/", 1)[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = settings.DATA_DIR / (relative + ".part")
+    temporary.write_bytes(data)
+    temporary.replace(settings.DATA_DIR / relative)
+    return {
+        "path": relative,
+        "sha256": sha,
+        "size": len(data),
+        "content_kept": True,
+        "metadata": metadata,
+        "keep_until": keep_until,
+    }
+
+
+def purge_media(record: Record) -> list[str]:
+    """Delete the stored media files of a record whose content must not be held (child
+    sexual abuse material); the hashes stay in the versions and the evidence."""
+    purged = []
+    for entry in _media(record):
+        sha = entry.get("sha256", "")
+        if sha and Blob.objects.filter(sha256=sha).exists():
+            name = blobs.blob_name(sha)
+            if default_storage.exists(name):
+                default_storage.delete(name)
+                purged.append(sha)
+    return purged
+
+
+def guess_mime(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"

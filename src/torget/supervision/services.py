@@ -1,0 +1,461 @@
+"""Writes for supervision. Each function checks permission, validates, writes, audits.
+
+The scanners run in the ingest pipeline (`on_new_versions`, a version hook) on every new
+version; records with findings enter the review queue, riskiest first. A decision to remove
+is accepted only after its evidence exists and is linked into the integrity chain.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from torget.archive.models import ChainEvent, Record, State
+from torget.channels.models import Channel
+from torget.ingest.pipeline import append_chain
+from torget.organisations.models import Person, Role
+from torget.organisations.services import audit_record
+
+from . import evidence as evidence_files
+from .models import (
+    CRIMES,
+    REMOVING,
+    RISK,
+    Action,
+    Decision,
+    Evidence,
+    Finding,
+    ItemStatus,
+    PlatformTask,
+    Reason,
+    ReviewItem,
+    SupervisionAlarm,
+    SupervisionPass,
+)
+
+# Supervise every channel; a channel's own administrators supervise it too.
+SUPERVISORS = (Role.COMMUNICATOR, Role.SECURITY_OFFICER, Role.ORG_ADMIN)
+# Need the whole value of a personal identity number or other finding; every look is audited.
+UNMASKERS = (Role.SECURITY_OFFICER, Role.REGISTRAR)
+MASKED_CATEGORIES = ("personal_id", "phone", "email", "payment", "address")
+
+
+class SupervisionRefused(ValidationError):
+    """A supervision step that cannot be taken, with a sentence saying why."""
+
+
+def may_supervise(person: Person, channel: Channel) -> bool:
+    if person.organisation_id != channel.organisation_id:
+        return False
+    return person.has_role(*SUPERVISORS) or channel.administrators.filter(pk=person.pk).exists()
+
+
+def check_supervisor(person: Person, channel: Channel) -> None:
+    if not may_supervise(person, channel):
+        raise PermissionDenied(
+            _(
+                "Only the channel's administrators, communicators, security officers and "
+                "organisation administrators supervise it."
+            )
+        )
+
+
+# The pipeline hook.
+
+
+def on_new_versions(record_ids: list[int]) -> None:
+    """Scan every new version; record findings; put records with findings in the queue."""
+    from .scanners import scan_many
+
+    if not record_ids:
+        return
+    rows = list(
+        Record.objects.filter(pk__in=record_ids).values_list(
+            "id", "organisation_id", "channel_id", "version_count", "text"
+        )
+    )
+    findings, risky = [], {}
+    for (rid, org, channel, version, _text), found in zip(
+        rows, scan_many(r[4] for r in rows), strict=True
+    ):
+        for f in found:
+            findings.append(
+                Finding(
+                    organisation_id=org,
+                    channel_id=channel,
+                    record_id=rid,
+                    version=version,
+                    category=f.category,
+                    subtype=f.subtype,
+                    start=f.start,
+                    end=f.end,
+                    confidence=f.confidence,
+                    scanner=f.scanner,
+                )
+            )
+        if found:
+            risky[rid] = (org, channel, {f.category for f in found})
+    if not findings:
+        return
+    Finding.objects.bulk_create(findings, batch_size=1000)
+    existing = {
+        item.record_id: item for item in ReviewItem.objects.filter(record_id__in=list(risky))
+    }
+    new_items = []
+    for rid, (org, channel, categories) in risky.items():
+        risk = max(RISK.get(c, 10) for c in categories)
+        names = ", ".join(sorted(categories))
+        item = existing.get(rid)
+        if item is None:
+            new_items.append(
+                ReviewItem(
+                    organisation_id=org,
+                    channel_id=channel,
+                    record_id=rid,
+                    risk=risk,
+                    categories=names,
+                )
+            )
+        else:  # a new version with findings: back in the queue
+            item.risk, item.categories, item.status = max(item.risk, risk), names, ItemStatus.OPEN
+            item.save(update_fields=["risk", "categories", "status"])
+    ReviewItem.objects.bulk_create(new_items, ignore_conflicts=True)
+
+
+def evidence_in_chain(channel: Channel) -> set[tuple[int, str]]:
+    """For `torget verify`: the (record, sha256) pairs of the channel's kept evidence."""
+    return set(Evidence.objects.filter(record__channel=channel).values_list("record_id", "sha256"))
+
+
+# Looking at findings.
+
+
+def masked(value: str) -> str:
+    """Only the last four characters: "••••••5678"."""
+    return "•" * max(len(value) - 4, 2) + value[-4:]
+
+
+def finding_value(*, person: Person, finding: Finding) -> str:
+    """The whole value, to the roles that need it; every look is in the audit log."""
+    if person.organisation_id != finding.organisation_id:
+        raise PermissionDenied
+    if not person.has_role(*UNMASKERS):
+        raise PermissionDenied(_("Only security officers and registrars see the whole value."))
+    value = _text_of(finding)
+    audit_record(
+        organisation=person.organisation,
+        actor=person,
+        action="finding.unmasked",
+        target=finding,
+        note=f"{finding.category}/{finding.subtype} in record {finding.record_id}",
+    )
+    return value
+
+
+def _text_of(finding: Finding) -> str:
+    text = finding.record.text if finding.record.version_count == finding.version else ""
+    if not text:
+        import orjson
+
+        from torget.archive.models import RecordVersion
+
+        version = RecordVersion.objects.get(record_id=finding.record_id, number=finding.version)
+        text = orjson.loads(version.content).get("text", "")
+    return text[finding.start : finding.end]
+
+
+def display_value(person: Person, finding: Finding) -> str:
+    value = _text_of(finding)
+    return masked(value) if finding.category in MASKED_CATEGORIES else value
+
+
+# Deciding.
+
+
+def current_decision(record: Record) -> Decision | None:
+    return record.decisions.filter(replaced_by__isnull=True).order_by("-decided_at", "-id").first()
+
+
+@transaction.atomic
+def decide(*, person: Person, record: Record, action: str, reason: str, note: str = "") -> Decision:
+    """A final decision on a record. A removal keeps its evidence first; a crime or
+    confidential information also goes to the registrar; a later decision replaces this."""
+    check_supervisor(person, record.channel)
+    if action not in Action.values:
+        raise SupervisionRefused(_("Choose what to do with the record."))
+    if reason not in Reason.values:
+        raise SupervisionRefused(_("Choose a reason from the list."))
+    if action != Action.KEEP and reason == Reason.NONE:
+        raise SupervisionRefused(_("Say why: choose a reason from the list."))
+    record = (
+        Record.objects.select_for_update().select_related("channel__organisation").get(pk=record.pk)
+    )
+    previous = current_decision(record)
+    if record.state == State.REMOVED and action in REMOVING:
+        raise SupervisionRefused(_("The record is already removed."))
+    decision = Decision(
+        organisation_id=record.organisation_id,
+        record=record,
+        action=action,
+        reason=reason,
+        note=note.strip(),
+        decided_by=person,
+        replaces=previous,
+    )
+    kept = None
+    if action in REMOVING:
+        kept = _keep_evidence(person, record, Reason(reason).label)
+    decision.save()
+    if action in REMOVING:
+        _mark_removed(record, decision)
+        PlatformTask.objects.create(decision=decision, what=action)
+    elif action == Action.HIDE:
+        PlatformTask.objects.create(decision=decision, what=action)
+    if action == Action.REGISTER or reason in CRIMES or reason == Reason.CONFIDENTIAL:
+        _register_case(person, record, decision)
+    ReviewItem.objects.filter(record=record).update(
+        status=ItemStatus.DECIDED, decided_at=decision.decided_at
+    )
+    audit_record(
+        organisation=record.organisation,
+        actor=person,
+        action=f"decision.{action}",
+        target=record,
+        after={
+            "decision": decision.pk,
+            "reason": reason,
+            "replaces": previous.pk if previous else None,
+            "evidence_sha256": kept.sha256 if kept else None,
+        },
+        note=note[:2000],
+    )
+    return decision
+
+
+def _keep_evidence(person: Person, record: Record, reason_label: str) -> Evidence:
+    child_abuse = reason_label == Reason.CHILD_ABUSE.label
+    facts = evidence_files.keep(
+        record, reason_label=str(reason_label), by_name=person.name, content=not child_abuse
+    )
+    kept = Evidence.objects.create(
+        organisation_id=record.organisation_id, record=record, created_by=person, **facts
+    )
+    if child_abuse:
+        purged = evidence_files.purge_media(record)
+        kept.metadata = {**kept.metadata, "media_purged": purged}
+        kept.save(update_fields=["metadata"])
+    _chain(record, ChainEvent.EVIDENCE, kept.sha256)
+    audit_record(
+        organisation=record.organisation,
+        actor=person,
+        action="evidence.kept",
+        target=kept,
+        after={"sha256": kept.sha256, "path": kept.path, "keep_until": str(kept.keep_until)},
+    )
+    return kept
+
+
+def _chain(record: Record, event: str, sha256: str) -> None:
+    with connection.cursor() as cursor:
+        try:
+            with transaction.atomic():
+                append_chain(
+                    cursor,
+                    record.channel_id,
+                    [(record.pk, record.platform_id, event, sha256, timezone.now())],
+                )
+        except IntegrityError:
+            # An import wrote to the chain at the same moment: read the new head and retry.
+            append_chain(
+                cursor,
+                record.channel_id,
+                [(record.pk, record.platform_id, event, sha256, timezone.now())],
+            )
+
+
+def _mark_removed(record: Record, decision: Decision) -> None:
+    Record.objects.filter(pk=record.pk).update(state=State.REMOVED)
+    _chain(record, ChainEvent.REMOVED, record.current_sha256)
+
+
+def _register_case(person: Person, record: Record, decision: Decision):
+    from torget.dialogue.models import Registration
+    from torget.dialogue.registration import write_package
+
+    registration = Registration.objects.create(
+        organisation_id=record.organisation_id,
+        record=record,
+        reason=f"{decision.get_reason_display()}. {decision.note}".strip(),
+        description=(f"{decision.get_reason_display()} på {record.channel.name}")[:300],
+        sender=record.author_name or record.author_handle or record.author_platform_id,
+        received_at=record.created_at,
+        created_by=person,
+    )
+    registration.package = str(write_package(registration))
+    registration.save(update_fields=["package"])
+    return registration
+
+
+@transaction.atomic
+def task_done(*, person: Person, task: PlatformTask) -> PlatformTask:
+    record = task.decision.record
+    check_supervisor(person, record.channel)
+    task = PlatformTask.objects.select_for_update().get(pk=task.pk)
+    if task.done_at is not None:
+        raise SupervisionRefused(_("This is already done."))
+    task.done_at, task.done_by = timezone.now(), person
+    task.save(update_fields=["done_at", "done_by"])
+    audit_record(
+        organisation=record.organisation,
+        actor=person,
+        action=f"platform.{task.what}_done",
+        target=record,
+    )
+    return task
+
+
+@transaction.atomic
+def item_assign(*, person: Person, item: ReviewItem, assignee: Person | None) -> ReviewItem:
+    check_supervisor(person, item.channel)
+    if assignee is not None and assignee.organisation_id != item.organisation_id:
+        raise PermissionDenied
+    item.assigned_to = assignee
+    item.save(update_fields=["assigned_to"])
+    audit_record(
+        organisation=person.organisation,
+        actor=person,
+        action="review.assigned",
+        target=item.record,
+        note=assignee.name if assignee else "",
+    )
+    return item
+
+
+# Supervision passes and their alarms.
+
+
+@transaction.atomic
+def pass_record(
+    *, person: Person, channel: Channel, records_seen: int = 0, note: str = ""
+) -> SupervisionPass:
+    check_supervisor(person, channel)
+    done = SupervisionPass.objects.create(
+        organisation_id=channel.organisation_id,
+        channel=channel,
+        person=person,
+        records_seen=records_seen,
+        note=note.strip(),
+    )
+    audit_record(
+        organisation=channel.organisation,
+        actor=person,
+        action="supervision.pass",
+        target=channel,
+        note=f"{records_seen} records seen",
+    )
+    return done
+
+
+def required(channel: Channel) -> tuple[int, datetime.timedelta]:
+    """Passes per working day and the longest gap; crisis mode doubles and halves them."""
+    passes = channel.supervision_passes_per_day
+    gap = datetime.timedelta(hours=channel.supervision_max_gap_hours)
+    if channel.crisis_mode:
+        passes, gap = passes * 2, gap / 2
+    return passes, gap
+
+
+def day_status(channel: Channel, now: datetime.datetime) -> dict:
+    """Today's passes on the channel and whether they keep the rule.
+
+    On a working day the office's hours count: the gap is too long when more than the limit
+    has passed since the last pass (or since opening, when there is none today) while the
+    office is open; there are too few passes when the office has closed with fewer than
+    required. Days off raise no alarm.
+    """
+    from torget.dialogue.services import calendar_for
+
+    calendar = calendar_for(channel.organisation)
+    zone = calendar.tz
+    local = now.astimezone(zone)
+    opens = datetime.datetime.combine(local.date(), calendar.opens, tzinfo=zone)
+    closes = datetime.datetime.combine(local.date(), calendar.closes, tzinfo=zone)
+    today = SupervisionPass.objects.filter(channel=channel, at__gte=opens - _EARLY, at__lte=now)
+    passes_today = today.count()
+    last = SupervisionPass.objects.filter(channel=channel, at__lte=now).order_by("-at").first()
+    needed, gap = required(channel)
+    working = calendar.is_working_day(local.date())
+    started = max(opens, last.at) if last is not None else opens
+    gap_exceeded = working and opens <= now <= closes and now - started > gap
+    too_few = working and now > closes and passes_today < needed
+    return {
+        "channel": channel,
+        "day": local.date(),
+        "working_day": working,
+        "passes_today": passes_today,
+        "needed": needed,
+        "max_gap": gap,
+        "last": last,
+        "since_last": now - started,
+        "gap_exceeded": gap_exceeded,
+        "too_few": too_few,
+        "alarm": gap_exceeded or too_few,
+    }
+
+
+# A pass made shortly before the office opens counts for the day.
+_EARLY = datetime.timedelta(hours=2)
+
+
+def supervision_alarms(now: datetime.datetime | None = None) -> int:
+    """Raise each day's alarms once per channel and kind: in the UI and by e-mail."""
+    now = now or timezone.now()
+    raised = 0
+    for channel in Channel.objects.filter(status="active").select_related(
+        "organisation", "responsible_manager"
+    ):
+        try:
+            status = day_status(channel, now)
+        except ValueError:  # an organisation without a holiday calendar
+            continue
+        kinds = []
+        if status["too_few"]:
+            kinds.append(
+                (
+                    "few_passes",
+                    _("%(n)s of %(needed)s supervision passes today")
+                    % {"n": status["passes_today"], "needed": status["needed"]},
+                )
+            )
+        if status["gap_exceeded"]:
+            hours = status["since_last"].total_seconds() / 3600
+            kinds.append(("gap", _("%(h).1f hours since the last supervision pass") % {"h": hours}))
+        for kind, detail in kinds:
+            _alarm, created = SupervisionAlarm.objects.get_or_create(
+                channel=channel, day=status["day"], kind=kind, defaults={"detail": detail}
+            )
+            if not created:
+                continue
+            raised += 1
+            recipients = sorted(
+                {p.email for p in channel.administrators.all() if p.email}
+                | (
+                    {channel.responsible_manager.email}
+                    if channel.responsible_manager.email
+                    else set()
+                )
+            )
+            if recipients:
+                send_mail(
+                    subject=f"Torget: tillsynen av {channel.name} – {detail}",
+                    message=(
+                        f"Kanalen {channel.name} ska ses över minst {status['needed']} gånger "
+                        f"per arbetsdag. {detail}.\n\nGör en genomgång i Torget: /tillsyn/\n"
+                    ),
+                    from_email=None,
+                    recipient_list=recipients,
+                )
+    return raised

@@ -1,0 +1,249 @@
+"""Supervision pages: the overview of passes and alarms, a channel's pass, the review queue,
+and one record under review with its findings, decisions, evidence and platform tasks."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from torget.archive.selectors import record_thread
+from torget.organisations.decorators import person_required
+from torget.organisations.models import Person, Role
+from torget.organisations.services import audit_record
+
+from . import selectors, services
+from .models import Action, Finding, PlatformTask, Reason, ReviewItem
+from .notices import removal_notice
+from .services import SupervisionRefused
+
+EVIDENCE_READERS = (
+    Role.SECURITY_OFFICER,
+    Role.REGISTRAR,
+    Role.ARCHIVIST,
+    Role.ORG_ADMIN,
+    Role.AUDITOR,
+)
+
+
+def _id(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _check_looker(person: Person) -> None:
+    if not (person.has_role(*services.SUPERVISORS) or person.administered_channels.exists()):
+        raise PermissionDenied(
+            _("Supervision is for channel administrators, communicators and security officers.")
+        )
+
+
+@require_GET
+@person_required
+def overview(request: HttpRequest) -> HttpResponse:
+    person = request.person
+    _check_looker(person)
+    return render(
+        request,
+        "supervision/overview.html",
+        {
+            "rows": selectors.overview(person=person),
+            "tasks": selectors.open_tasks(person=person),
+            "alarms": selectors.recent_alarms(person=person),
+            "queue_size": selectors.queue(person=person).count(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@person_required
+def channel_pass(request: HttpRequest, slug: str) -> HttpResponse:
+    person = request.person
+    channel = selectors.channel_get(person=person, slug=slug)
+    last = channel.supervision_passes.order_by("-at").first()
+    records = selectors.pass_records(channel=channel, since=last.at if last else None)
+    if request.method == "POST":
+        services.pass_record(
+            person=person,
+            channel=channel,
+            records_seen=len(records),
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, _("The supervision pass is recorded."))
+        return HttpResponseRedirect(reverse("supervision"))
+    flagged = set(Finding.objects.filter(record__in=records).values_list("record_id", flat=True))
+    return render(
+        request,
+        "supervision/pass.html",
+        {
+            "channel": channel,
+            "last": last,
+            "records": records,
+            "flagged": flagged,
+            "status": services.day_status(channel, timezone.now()),
+        },
+    )
+
+
+@require_GET
+@person_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    person = request.person
+    _check_looker(person)
+    channels = selectors.supervised_channels(person=person)
+    channel = channels.filter(slug=request.GET.get("channel", "")).first()
+    items = list(selectors.queue(person=person, channel=channel)[:200])
+    return render(
+        request,
+        "supervision/queue.html",
+        {
+            "items": items,
+            "channels": channels,
+            "channel": channel,
+            "people": Person.objects.filter(
+                organisation_id=person.organisation_id, user__is_active=True
+            ).order_by("name"),
+        },
+    )
+
+
+@require_POST
+@person_required
+def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person
+    item = get_object_or_404(ReviewItem, organisation_id=person.organisation_id, pk=pk)
+    assignee = None
+    if request.POST.get("person"):
+        assignee = get_object_or_404(
+            Person, organisation_id=person.organisation_id, pk=_id(request.POST["person"])
+        )
+    services.item_assign(person=person, item=item, assignee=assignee)
+    messages.success(request, _("Assigned."))
+    return HttpResponseRedirect(reverse("supervision_queue"))
+
+
+def _record_page(request, record, reveal=None, status=200) -> HttpResponse:
+    person = request.person
+    if not services.may_supervise(person, record.channel) and not person.has_role(
+        *EVIDENCE_READERS
+    ):
+        raise PermissionDenied(_("You do not supervise this channel."))
+    findings = selectors.findings_for(record)
+    decisions = list(record.decisions.select_related("decided_by", "task", "replaces"))
+    current = services.current_decision(record)
+    notice = {}
+    if current is not None and current.action in (Action.REMOVE, Action.REMOVE_AND_BLOCK):
+        for language in ("sv", "en"):
+            notice[language] = removal_notice(
+                language=language,
+                reason=current.reason,
+                name=record.author_name.split()[0] if record.author_name else "",
+                channel=record.channel.name,
+                rules=record.channel.url or record.channel.address,
+            )
+    return render(
+        request,
+        "supervision/record.html",
+        {
+            "record": record,
+            "segments": selectors.segments(record.text, findings, reveal),
+            "findings": findings,
+            "reveal": reveal or {},
+            "may_unmask": person.has_role(*services.UNMASKERS),
+            "may_decide": services.may_supervise(person, record.channel),
+            "decisions": decisions,
+            "current": current,
+            "evidence": record.evidence.all(),
+            "may_read_evidence": person.has_role(*EVIDENCE_READERS)
+            or services.may_supervise(person, record.channel),
+            "thread": record_thread(record=record, limit=100),
+            "actions": Action.choices,
+            "reasons": Reason.choices,
+            "notice": notice,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@person_required
+def record_review(request: HttpRequest, record_pk: int) -> HttpResponse:
+    record = selectors.record_get(person=request.person, pk=record_pk)
+    return _record_page(request, record)
+
+
+@require_POST
+@person_required
+def finding_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = get_object_or_404(Finding, organisation_id=request.person.organisation_id, pk=pk)
+    value = services.finding_value(person=request.person, finding=finding)
+    return _record_page(request, finding.record, reveal={finding.pk: value})
+
+
+@require_POST
+@person_required
+def record_decide(request: HttpRequest, record_pk: int) -> HttpResponse:
+    person = request.person
+    record = selectors.record_get(person=person, pk=record_pk)
+    try:
+        decision = services.decide(
+            person=person,
+            record=record,
+            action=request.POST.get("action", ""),
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+        )
+    except SupervisionRefused as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if decision.action in (Action.REMOVE, Action.REMOVE_AND_BLOCK):
+            messages.success(
+                request,
+                _(
+                    "The evidence is kept and the record is marked removed "
+                    "by us. Now remove it on the platform."
+                ),
+            )
+        else:
+            messages.success(request, _("The decision is recorded."))
+    return HttpResponseRedirect(reverse("supervision_record", args=[record.pk]))
+
+
+@require_POST
+@person_required
+def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person
+    task = get_object_or_404(PlatformTask, decision__organisation_id=person.organisation_id, pk=pk)
+    try:
+        services.task_done(person=person, task=task)
+        messages.success(request, _("Confirmed as done on the platform."))
+    except SupervisionRefused as error:
+        messages.error(request, " ".join(error.messages))
+    return HttpResponseRedirect(reverse("supervision_record", args=[task.decision.record_id]))
+
+
+@require_GET
+@person_required
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.conf import settings
+
+    person = request.person
+    kept = selectors.evidence_get(person=person, pk=pk)
+    if not (
+        person.has_role(*EVIDENCE_READERS) or services.may_supervise(person, kept.record.channel)
+    ):
+        raise PermissionDenied
+    if not kept.content_kept or not kept.path:
+        raise Http404("Only the hash and the facts were kept.")
+    audit_record(
+        organisation=person.organisation, actor=person, action="evidence.opened", target=kept
+    )
+    path = settings.DATA_DIR / kept.path
+    return FileResponse(
+        path.open("rb"), content_type="application/pdf", filename=path.name, as_attachment=False
+    )

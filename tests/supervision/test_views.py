@@ -1,0 +1,95 @@
+"""Supervision pages: who sees what, masking, decisions through the form, evidence download."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import captured, channel_in
+from torget.archive.models import Record
+from torget.ingest.pipeline import Ingestion
+from torget.organisations.models import AuditEvent
+from torget.supervision.models import Evidence, ReviewItem, SupervisionPass
+
+pytestmark = pytest.mark.django_db
+NUMBER = "20000101-2384"
+
+
+@pytest.fixture
+def record(world):
+    channel = channel_in(world, "active")
+    with Ingestion(channel=channel, source="test") as ingestion:
+        ingestion.add(captured("c1", f"Mitt personnummer: {NUMBER}. Kan ni hjälpa mig?"))
+    return Record.objects.get(platform_id="c1")
+
+
+def test_overview_queue_and_pass(client_as, world, record):
+    client = client_as(world.communicator)
+    page = client.get(reverse("supervision")).content.decode()
+    assert record.channel.name in page and "0 / 3" in page
+    queue = client.get(reverse("supervision_queue")).content.decode()
+    assert "Personnummer" in queue
+    response = client.post(reverse("supervision_pass", args=[record.channel.slug]))
+    assert response.status_code == 302
+    assert SupervisionPass.objects.get().records_seen == 1
+    item = ReviewItem.objects.get()
+    client.post(reverse("supervision_assign", args=[item.pk]), {"person": world.security.pk})
+    item.refresh_from_db()
+    assert item.assigned_to == world.security
+
+
+def test_the_number_is_masked_and_revealed_only_to_those_who_need_it(client_as, world, record):
+    page = (
+        client_as(world.communicator)
+        .get(reverse("supervision_record", args=[record.pk]))
+        .content.decode()
+    )
+    assert NUMBER not in page and "2384" in page
+    finding = record.findings.get(category="personal_id")
+    assert (
+        client_as(world.communicator)
+        .post(reverse("supervision_reveal", args=[finding.pk]))
+        .status_code
+        == 403
+    )
+    shown = client_as(world.security).post(reverse("supervision_reveal", args=[finding.pk]))
+    assert NUMBER in shown.content.decode()
+    assert AuditEvent.objects.filter(action="finding.unmasked").count() == 1
+
+
+def test_removal_through_the_form_gives_evidence_a_task_and_a_notice(client_as, world, record):
+    client = client_as(world.communicator)
+    response = client.post(
+        reverse("supervision_decide", args=[record.pk]),
+        {"action": "remove", "reason": "personal_data", "note": ""},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Ta bort på plattformen" in page and "personuppgifter" in page
+    kept = Evidence.objects.get()
+    pdf = client.get(reverse("supervision_evidence", args=[kept.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.filter(action="evidence.opened").exists()
+    refused = client.post(
+        reverse("supervision_decide", args=[record.pk]),
+        {"action": "remove", "reason": "none"},
+        follow=True,
+    )
+    assert "Ange varför" in refused.content.decode()
+
+
+def test_other_organisations_and_other_roles_are_kept_out(client_as, world, other_world, record):
+    stranger = client_as(other_world.communicator)
+    assert stranger.get(reverse("supervision_record", args=[record.pk])).status_code == 404
+    assert (
+        stranger.post(
+            reverse("supervision_decide", args=[record.pk]), {"action": "keep", "reason": "none"}
+        ).status_code
+        == 404
+    )
+    assert client_as(world.manager).get(reverse("supervision")).status_code == 403
+    assert (
+        client_as(world.manager)
+        .post(reverse("supervision_decide", args=[record.pk]), {"action": "keep", "reason": "none"})
+        .status_code
+        == 403
+    )
+    assert not record.decisions.exists()
