@@ -57,6 +57,7 @@ urlpatterns = [
         "tillsyn/uppgift/<int:pk>/klar/", supervision_views.task_done, name="supervision_task_done"
     ),
     path("tillsyn/bevis/<int:pk>/", supervision_views.evidence_file, name="supervision_evidence"),
+    path("tillsyn/bevakning/", supervision_views.watch_list, name="supervision_watch"),
     path("organisation/", organisation_views.people, name="people"),
     path("organisation/personer/ny/", organisation_views.person_new, name="person_new"),
     path("organisation/personer/<int:pk>/", organisation_views.person_edit, name="person_edit"),

@@ -269,3 +269,27 @@ def test_recording_a_pass(world, channel):
     assert AuditEvent.objects.filter(action="supervision.pass").exists()
     with pytest.raises(PermissionDenied):
         services.pass_record(person=world.archivist, channel=channel)
+
+
+def test_the_watch_list_flags_records_on_its_channels(world, channel):
+    other = channel_in(world, "active")
+    services.watch_add(person=world.security, value="vattenverket", note="Rykte om förgiftning")
+    services.watch_add(person=world.communicator, value="re:\\bKF-\\d{4}\\b", channel=other)
+    with pytest.raises(SupervisionRefused, match="Invalid watchlist pattern"):
+        services.watch_add(person=world.security, value="re:(unclosed")
+    with pytest.raises(PermissionDenied):
+        services.watch_add(person=world.archivist, value="något")
+    ingest(
+        channel,
+        [
+            captured("c1", "Stämmer det att vattenverket är förgiftat?"),
+            captured("c2", "Ärende KF-2024 gäller oss"),
+        ],
+    )
+    ingest(other, [captured("o1", "Ärende KF-2024 gäller oss")])
+    flagged = set(
+        Finding.objects.filter(category="watchlist").values_list("record__platform_id", flat=True)
+    )
+    assert flagged == {"c1", "o1"}
+    assert ReviewItem.objects.get(record__platform_id="c1").categories == "watchlist"
+    assert AuditEvent.objects.filter(action="watchlist.added").count() == 2

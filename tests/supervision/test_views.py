@@ -93,3 +93,29 @@ def test_other_organisations_and_other_roles_are_kept_out(client_as, world, othe
         == 403
     )
     assert not record.decisions.exists()
+
+
+def test_the_watch_list_page(client_as, world):
+    client = client_as(world.security)
+    client.post(reverse("supervision_watch"), {"value": "skyddad identitet", "note": "x"})
+    page = client.get(reverse("supervision_watch")).content.decode()
+    assert "skyddad identitet" in page
+    refused = client.post(reverse("supervision_watch"), {"value": "re:(("}, follow=True)
+    assert "Invalid watchlist pattern" in refused.content.decode()
+    from torget.supervision.models import WatchEntry
+
+    entry = WatchEntry.objects.get()
+    client.post(reverse("supervision_watch"), {"remove": entry.pk})
+    assert not WatchEntry.objects.exists()
+    assert client_as(world.archivist).get(reverse("supervision_watch")).status_code == 403
+
+
+def test_the_archive_and_the_inbox_show_personal_data_masked(client_as, world, record):
+    for url in (reverse("record_detail", args=[record.pk]),):
+        assert NUMBER not in client_as(world.communicator).get(url).content.decode()
+        assert NUMBER in client_as(world.security).get(url).content.decode()
+    from torget.dialogue.services import question_mark
+
+    question = question_mark(person=world.communicator, record=record)
+    page = client_as(world.communicator).get(reverse("question_detail", args=[question.pk]))
+    assert NUMBER not in page.content.decode() and "2384" in page.content.decode()

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 
 from torget.dialogue.services import may_answer
 from torget.organisations.decorators import person_required
+from torget.supervision.services import UNMASKERS
+from torget.supervision.templatetags.personal_data import mask_text
 
 from . import blobs, selectors, services
 from .models import Direction, Kind, State
@@ -89,6 +91,22 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raw = services.record_raw_open(person=request.person, record=record)
     versions = selectors.record_versions(record=record)
     events = selectors.record_events(record=record)
+    may_see = request.person.has_role(*UNMASKERS)
+    # A word diff shows the texts whole: it is shown when they hold no personal data, or to
+    # the roles that see personal data whole; otherwise the masked text is.
+    plain_diffs = {
+        v.version.number
+        for i, v in enumerate(versions)
+        if may_see
+        or (
+            mask_text(v.data.get("text", "")) == v.data.get("text", "")
+            and (
+                i == 0
+                or mask_text(versions[i - 1].data.get("text", ""))
+                == versions[i - 1].data.get("text", "")
+            )
+        )
+    }
     return render(
         request,
         "archive/record.html",
@@ -101,6 +119,8 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "verified": all(v.hash_ok for v in versions) and all(e.link_ok for e in events),
             "may_see_raw": request.person.has_role(*selectors.RAW_READERS),
             "may_mark_question": may_answer(request.person, record.channel),
+            "may_see_personal_data": may_see,
+            "plain_diffs": plain_diffs,
             "raw": raw,
         },
     )

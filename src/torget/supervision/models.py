@@ -272,3 +272,27 @@ class SupervisionAlarm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.channel_id} {self.day}"
+
+
+class WatchEntry(models.Model):
+    """One line of the organisation's watch list (a rumour to counter, a name under
+    protection): a term, a phrase, or `re:` and a pattern; for one channel or for all."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.ForeignKey(
+        "channels.Channel", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    value = models.CharField(_("term, phrase or pattern"), max_length=300)
+    note = models.CharField(_("why it is watched"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        "organisations.Person", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["value", "id"]
+
+    def __str__(self) -> str:
+        return self.value

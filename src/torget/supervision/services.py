@@ -34,6 +34,7 @@ from .models import (
     ReviewItem,
     SupervisionAlarm,
     SupervisionPass,
+    WatchEntry,
 )
 
 # Supervise every channel; a channel's own administrators supervise it too.
@@ -68,7 +69,7 @@ def check_supervisor(person: Person, channel: Channel) -> None:
 
 def on_new_versions(record_ids: list[int]) -> None:
     """Scan every new version; record findings; put records with findings in the queue."""
-    from .scanners import scan_many
+    from .scanners import scan
 
     if not record_ids:
         return
@@ -77,10 +78,10 @@ def on_new_versions(record_ids: list[int]) -> None:
             "id", "organisation_id", "channel_id", "version_count", "text"
         )
     )
+    watchlists = watchlists_for({(r[1], r[2]) for r in rows})
     findings, risky = [], {}
-    for (rid, org, channel, version, _text), found in zip(
-        rows, scan_many(r[4] for r in rows), strict=True
-    ):
+    for rid, org, channel, version, text in rows:
+        found = scan(text, watchlists.get((org, channel)))
         for f in found:
             findings.append(
                 Finding(
@@ -123,6 +124,84 @@ def on_new_versions(record_ids: list[int]) -> None:
             item.risk, item.categories, item.status = max(item.risk, risk), names, ItemStatus.OPEN
             item.save(update_fields=["risk", "categories", "status"])
     ReviewItem.objects.bulk_create(new_items, ignore_conflicts=True)
+
+
+def watchlists_for(channels: set[tuple[int, int]]) -> dict:
+    """(organisation, channel) -> its Watchlist: the organisation's lines and the channel's."""
+    from .scanners import Watchlist
+
+    if not channels:
+        return {}
+    entries = list(
+        WatchEntry.objects.filter(organisation_id__in={org for org, _c in channels}).values_list(
+            "organisation_id", "channel_id", "value"
+        )
+    )
+    lists = {}
+    for org, channel in channels:
+        lines = [v for o, c, v in entries if o == org and c in (None, channel)]
+        if lines:
+            try:
+                lists[(org, channel)] = Watchlist.from_lines(lines)
+            except ValueError:  # refused when saved; never stop an import over it
+                continue
+    return lists
+
+
+WATCHERS = (Role.SECURITY_OFFICER, Role.COMMUNICATOR, Role.ORG_ADMIN)
+
+
+@transaction.atomic
+def watch_add(
+    *, person: Person, value: str, channel: Channel | None = None, note: str = ""
+) -> WatchEntry:
+    from .scanners import Watchlist
+
+    if not person.has_role(*WATCHERS):
+        raise PermissionDenied(
+            _(
+                "Only security officers, communicators and organisation "
+                "administrators keep the watch list."
+            )
+        )
+    if channel is not None and channel.organisation_id != person.organisation_id:
+        raise PermissionDenied
+    value = value.strip()
+    if not value or value.startswith("#"):
+        raise SupervisionRefused(_("Write a term, a phrase, or re: and a pattern."))
+    try:
+        Watchlist.from_lines([value])
+    except ValueError as error:
+        raise SupervisionRefused(str(error)) from None
+    entry = WatchEntry.objects.create(
+        organisation=person.organisation,
+        channel=channel,
+        value=value[:300],
+        note=note.strip()[:300],
+        created_by=person,
+    )
+    audit_record(
+        organisation=person.organisation,
+        actor=person,
+        action="watchlist.added",
+        target=entry,
+        after={"value": entry.value, "channel": channel and channel.slug},
+    )
+    return entry
+
+
+@transaction.atomic
+def watch_remove(*, person: Person, entry: WatchEntry) -> None:
+    if not person.has_role(*WATCHERS) or entry.organisation_id != person.organisation_id:
+        raise PermissionDenied
+    audit_record(
+        organisation=person.organisation,
+        actor=person,
+        action="watchlist.removed",
+        target=entry,
+        before={"value": entry.value},
+    )
+    entry.delete()
 
 
 def evidence_in_chain(channel: Channel) -> set[tuple[int, str]]:

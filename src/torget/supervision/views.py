@@ -247,3 +247,52 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(
         path.open("rb"), content_type="application/pdf", filename=path.name, as_attachment=False
     )
+
+
+@person_required
+def watch_list(request: HttpRequest) -> HttpResponse:
+    from .models import WatchEntry
+
+    person = request.person
+    if not person.has_role(*services.WATCHERS):
+        raise PermissionDenied(
+            _(
+                "Only security officers, communicators and organisation "
+                "administrators keep the watch list."
+            )
+        )
+    channels = selectors.supervised_channels(person=person)
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                entry = get_object_or_404(
+                    WatchEntry,
+                    organisation_id=person.organisation_id,
+                    pk=_id(request.POST["remove"]),
+                )
+                services.watch_remove(person=person, entry=entry)
+                messages.success(request, _("Removed from the watch list."))
+            else:
+                channel = channels.filter(slug=request.POST.get("channel", "")).first()
+                services.watch_add(
+                    person=person,
+                    value=request.POST.get("value", ""),
+                    channel=channel,
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(
+                    request, _("Added. New and edited records are watched for it from now on.")
+                )
+        except SupervisionRefused as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(reverse("supervision_watch"))
+    return render(
+        request,
+        "supervision/watch.html",
+        {
+            "entries": WatchEntry.objects.filter(
+                organisation_id=person.organisation_id
+            ).select_related("channel", "created_by"),
+            "channels": channels,
+        },
+    )
