@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,33 +111,45 @@ def lookback() -> datetime.timedelta:
     return datetime.timedelta(days=getattr(settings, "TORGET_QUESTION_LOOKBACK_DAYS", 14))
 
 
+_FIELDS = (
+    "id",
+    "organisation_id",
+    "channel_id",
+    "kind",
+    "direction",
+    "text",
+    "created_at",
+    "parent_id",
+    "thread_platform_id",
+    "platform_id",
+    "version_count",
+    "channel__organisation__country",
+    "channel__organisation__id",
+)
+
+
 def on_new_versions(record_ids: list[int]) -> None:
-    """Pipeline hook, inside the batch's transaction: new questions, and matched replies."""
+    """Pipeline hook, inside the batch's transaction: new questions, and matched replies.
+    The database picks out the few records that can matter, so a large import of old
+    history or of the organisation's own posts costs two small queries a batch."""
     if not record_ids:
         return
-    records = list(
-        Record.objects.filter(pk__in=record_ids)
-        .select_related("channel__organisation")
-        .only(
-            "id",
-            "organisation_id",
-            "channel_id",
-            "kind",
-            "direction",
-            "text",
-            "created_at",
-            "parent_id",
-            "thread_platform_id",
-            "platform_id",
-            "channel__organisation__country",
-            "channel__organisation__id",
-        )
+    found = Record.objects.filter(pk__in=record_ids).select_related("channel__organisation")
+    asking = list(
+        found.filter(
+            direction=Direction.RECEIVED,
+            kind__in=ASKING_KINDS,
+            created_at__gte=timezone.now() - lookback(),
+        ).only(*_FIELDS)
     )
-    if not records:
-        return
-    _find_questions([r for r in records if r.direction == Direction.RECEIVED])
+    if asking:
+        _find_questions(asking)
     # Only a reply's first capture answers; its later edits do not answer again.
-    own_replies = [r for r in records if r.direction == Direction.DRAWN_UP and r.version_count == 1]
+    own_replies = list(
+        found.filter(direction=Direction.DRAWN_UP, version_count=1)
+        .filter(Q(parent__isnull=False) | Q(kind=Kind.MESSAGE))
+        .only(*_FIELDS)
+    )
     if own_replies:
         _match_replies(own_replies)
 
