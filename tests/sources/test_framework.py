@@ -249,3 +249,22 @@ def test_a_single_file_export_serves_only_media_beside_it_and_nothing_hidden(tmp
         for name in (".ssh/id_rsa.jpg", "notes.txt", "../export.json.jpg"):
             with pytest.raises(KeyError):
                 bundle.local_path(name)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<p>Hej <a href="https://x.se/@info" class="u-url mention">@<span>info</span></a>!</p>',
+        '<p title="a>b">Citat</p><blockquote><p>Två</p></blockquote>',
+        "<p>a &lt; b &amp;&amp; c > d</p><ul><li>ett</li><li>två</li></ul>",
+        "<div><p>En</p><!-- kommentar --><p>Två<br/>rader</p></div><script>x()</script>",
+        "<P>Versaler</P><BR>slut",
+        "<p>CDATA <![CDATA[inuti]]> och mer</p>",
+    ],
+)
+def test_the_fast_html_path_reads_as_the_html_parser_does(markup):
+    from torget.sources import clean
+
+    expected = [clean._SPACES.sub(" ", line).strip() for line in clean._parsed(markup).split("\n")]
+    expected = clean._BLANK_LINES.sub("\n\n", "\n".join(expected)).strip()
+    assert html_to_text(markup) == expected

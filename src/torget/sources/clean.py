@@ -65,13 +65,35 @@ class _TextParser(HTMLParser):
             self.parts.append(data)
 
 
+_DROP = re.compile(
+    r"<(script|style|template)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
+)
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_ATTRIBUTES = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|li|blockquote|h[1-6]|tr|pre)\b" + _ATTRIBUTES + ">", re.IGNORECASE
+)
+_TAG = re.compile(r"</?[A-Za-z]" + _ATTRIBUTES + ">")
+_RISKY = re.compile(r"<!(?!--)|<\?|<[A-Za-z][^>]*<", re.IGNORECASE)
+
+
 def html_to_text(markup: str) -> str:
     """The readable text of an HTML fragment: paragraphs and line breaks kept, tags gone."""
     if "<" not in markup:
         return safe_text(html.unescape(markup).strip())
+    if _RISKY.search(markup):
+        text = _parsed(markup)  # CDATA, declarations, broken tags: the real parser
+    else:
+        text = _DROP.sub("", markup)
+        text = _BREAK.sub("\n", text)
+        text = _BLOCK_TAG.sub("\n\n", text)
+        text = html.unescape(_TAG.sub("", text))
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return safe_text(_BLANK_LINES.sub("\n\n", "\n".join(lines)).strip())
+
+
+def _parsed(markup: str) -> str:
     parser = _TextParser()
     parser.feed(markup)
     parser.close()
-    text = "".join(parser.parts)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return safe_text(_BLANK_LINES.sub("\n\n", "\n".join(lines)).strip())
+    return "".join(parser.parts)
