@@ -198,3 +198,13 @@ def interchange_line(platform_id: str, text: str, **fields) -> str:
         **fields,
     }
     return orjson.dumps(line).decode()
+
+
+def ingest(channel, items):
+    """Feed captured items through the real pipeline, as an import would."""
+    from torget.ingest.pipeline import Ingestion
+
+    with Ingestion(channel=channel, source="test") as ingestion:
+        for item in items:
+            ingestion.add(item)
+    return ingestion

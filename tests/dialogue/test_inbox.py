@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
-from tests.factories import captured, channel_in
+from tests.factories import captured, channel_in, ingest
 from torget.archive.models import Record
 from torget.dialogue import selectors, services
 from torget.dialogue.models import (
@@ -23,7 +23,6 @@ from torget.dialogue.models import (
 )
 from torget.dialogue.services import DialogueRefused
 from torget.documents.pdfa import problems
-from torget.ingest.pipeline import Ingestion
 from torget.organisations.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -39,13 +38,6 @@ def _english():
 @pytest.fixture
 def channel(world):
     return channel_in(world, "active")
-
-
-def ingest(channel, items):
-    with Ingestion(channel=channel, source="test") as ingestion:
-        for item in items:
-            ingestion.add(item)
-    return ingestion
 
 
 def ago(**delta) -> datetime.datetime:

@@ -347,16 +347,21 @@ EXPORT_FILES = [
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_a_mutated_export_never_breaks_the_reader(data):
-    target = data.draw(st.sampled_from(EXPORT_FILES))
+    fuzz_export(data, EXPORT, SAMPLES / "dyi-2024", EXPORT_FILES)
+
+
+def fuzz_export(data, reader, sample: Path, files: list[str]) -> None:
+    """One of the export's files mutated; the reader must give items and located errors."""
+    target = data.draw(st.sampled_from(files))
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "export"
-        shutil.copytree(SAMPLES / "dyi-2024", root)
+        shutil.copytree(sample, root)
         (root / target).write_bytes(mutate((root / target).read_bytes(), data.draw))
         with open_bundle(root) as bundle:
-            found = EXPORT.detect(bundle)
+            found = reader.detect(bundle)
             if found is None:
                 return
-            check(list(EXPORT.read(bundle, found, context())), EXPORT_FILES)
+            check(list(reader.read(bundle, found, context())), files)
 
 
 GRAPH_FILES = ["comments_p1.json", "feeds_default_fields_p1.json", "post.json", "comment.json"]
@@ -365,18 +370,23 @@ GRAPH_FILES = ["comments_p1.json", "feeds_default_fields_p1.json", "post.json", 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_graph_pages_never_break_the_reader(data):
-    target = data.draw(st.sampled_from(GRAPH_FILES))
+    fuzz_pages(data, GRAPH_READER, GRAPH, GRAPH_FILES)
+
+
+def fuzz_pages(data, reader, sample: Path, files: list[str]) -> None:
+    """One saved page mutated among the others; the same promise as for exports."""
+    target = data.draw(st.sampled_from(files))
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "pages"
         root.mkdir()
-        for name in GRAPH_FILES:
-            shutil.copy(GRAPH / name, root / name)
+        for name in files:
+            shutil.copy(sample / name, root / name)
         (root / target).write_bytes(mutate((root / target).read_bytes(), data.draw))
         with open_bundle(root) as bundle:
-            found = GRAPH_READER.detect(bundle)
+            found = reader.detect(bundle)
             if found is None:
                 return
-            check(list(GRAPH_READER.read(bundle, found, context())), GRAPH_FILES)
+            check(list(reader.read(bundle, found, context())), files)
 
 
 # Through `torget import`.

@@ -8,7 +8,6 @@ fixtures written for Torget from the documented layout, with Meta's mojibake.
 import io
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import channel_in
-from tests.sources.test_facebook import by_id, check, context, mutate, read, utc
+from tests.sources.test_facebook import by_id, context, fuzz_export, fuzz_pages, read, utc
 from torget.archive.models import Record
 from torget.sources import instagram
 from torget.sources.base import Kind
@@ -190,16 +189,7 @@ EXPORT_FILES = [
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_a_mutated_export_never_breaks_the_reader(data):
-    target = data.draw(st.sampled_from(EXPORT_FILES))
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder) / "export"
-        shutil.copytree(SAMPLES / "export-2024", root)
-        (root / target).write_bytes(mutate((root / target).read_bytes(), data.draw))
-        with open_bundle(root) as bundle:
-            found = EXPORT.detect(bundle)
-            if found is None:
-                return
-            check(list(EXPORT.read(bundle, found, context())), EXPORT_FILES)
+    fuzz_export(data, EXPORT, SAMPLES / "export-2024", EXPORT_FILES)
 
 
 GRAPH_FILES = ["medias_p1.json", "ig_media.json", "ig_comment.json", "comments_p1.json"]
@@ -208,18 +198,7 @@ GRAPH_FILES = ["medias_p1.json", "ig_media.json", "ig_comment.json", "comments_p
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_graph_pages_never_break_the_reader(data):
-    target = data.draw(st.sampled_from(GRAPH_FILES))
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder) / "pages"
-        root.mkdir()
-        for name in GRAPH_FILES:
-            shutil.copy(GRAPH / name, root / name)
-        (root / target).write_bytes(mutate((root / target).read_bytes(), data.draw))
-        with open_bundle(root) as bundle:
-            found = GRAPH_READER.detect(bundle)
-            if found is None:
-                return
-            check(list(GRAPH_READER.read(bundle, found, context())), GRAPH_FILES)
+    fuzz_pages(data, GRAPH_READER, GRAPH, GRAPH_FILES)
 
 
 # Through `torget import`.

@@ -11,12 +11,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
-from tests.factories import captured, channel_in
+from tests.factories import captured, channel_in, ingest
 from torget.archive.integrity import verify_channel
 from torget.archive.models import Record, State
 from torget.dialogue.models import Registration
 from torget.documents.pdfa import problems
-from torget.ingest.pipeline import Ingestion
 from torget.organisations.models import AuditEvent
 from torget.supervision import services
 from torget.supervision.models import (
@@ -47,12 +46,6 @@ def _english():
 @pytest.fixture
 def channel(world):
     return channel_in(world, "active")
-
-
-def ingest(channel, items):
-    with Ingestion(channel=channel, source="test") as ingestion:
-        for item in items:
-            ingestion.add(item)
 
 
 @pytest.fixture
