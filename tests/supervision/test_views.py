@@ -119,3 +119,20 @@ def test_the_archive_and_the_inbox_show_personal_data_masked(client_as, world, r
     question = question_mark(person=world.communicator, record=record)
     page = client_as(world.communicator).get(reverse("question_detail", args=[question.pk]))
     assert NUMBER not in page.content.decode() and "2384" in page.content.decode()
+
+
+def test_search_the_inbox_list_and_the_api_mask_personal_data_too(client_as, world, record):
+    from torget.dialogue.services import question_mark
+
+    question_mark(person=world.communicator, record=record)
+    communicator, security = client_as(world.communicator), None
+    for url, params in (
+        (reverse("archive_search"), {"q": "personnummer"}),
+        (reverse("inbox"), {}),
+        (f"/api/records/{record.pk}", {}),
+        ("/api/records", {"q": "personnummer"}),
+    ):
+        body = communicator.get(url, params).content.decode()
+        assert "2384" in body and NUMBER not in body and NUMBER.replace("-", "") not in body, url
+    security = client_as(world.security)
+    assert NUMBER in security.get(f"/api/records/{record.pk}").content.decode()

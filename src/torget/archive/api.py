@@ -5,6 +5,8 @@ import datetime
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from torget.supervision.templatetags.personal_data import text_for
+
 from . import selectors
 from .models import Direction, Kind, State
 from .search import records_search
@@ -38,6 +40,10 @@ class RecordOut(Schema):
     @staticmethod
     def resolve_channel(obj) -> str:
         return obj.channel.slug
+
+    @staticmethod
+    def resolve_text(obj, context) -> str:
+        return text_for(context["request"].auth)(obj.text)
 
 
 class HitOut(Schema):
@@ -100,12 +106,13 @@ def record(request: HttpRequest, record_id: int):
     found = selectors.record_get(person=request.auth, pk=record_id)
     versions = selectors.record_versions(record=found)
     events = selectors.record_events(record=found)
+    shown = text_for(request.auth)
     found.versions_out = [
         {
             "number": v.version.number,
             "captured_at": v.version.captured_at,
             "sha256": v.version.sha256,
-            "content": v.data,
+            "content": {**v.data, "text": shown(v.data.get("text", ""))},
             "hash_ok": v.hash_ok,
         }
         for v in versions

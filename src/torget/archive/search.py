@@ -140,7 +140,8 @@ def records_search(
     records = Record.objects.select_related("channel").in_bulk(ids)
     ordered = [records[i] for i in ids]
     wanted_set = set(wanted)
-    hits = [Hit(r, snippet(f"{r.title} {r.text}".strip(), wanted_set)) for r in ordered]
+    shown = _personal_data_shown(person)
+    hits = [Hit(r, snippet(shown(f"{r.title} {r.text}".strip()), wanted_set)) for r in ordered]
     next_before = ""
     if more and ordered:
         last = ordered[-1]
@@ -192,3 +193,10 @@ def _query_sql(wanted: list[str], where: list[str], params: list) -> str:
         f"WHERE r.search_vector @@ %s::tsquery AND {' AND '.join(where)} "
         f"{order}"
     )
+
+
+def _personal_data_shown(person):
+    """Snippets show personal data masked, except to the roles that need it whole."""
+    from torget.supervision.templatetags.personal_data import text_for
+
+    return text_for(person)

@@ -73,6 +73,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "channels": channels,
             "now": timezone.now(),
             "next_query": next_query.urlencode() if page.next_cursor else "",
+            "may_see_personal_data": person.has_role(*UNMASKERS),
         },
     )
 
