@@ -159,6 +159,17 @@ def test_an_older_version_seen_again_changes_nothing_but_a_newer_edit_does(chann
     assert list(verify_channel(channel)) == []
 
 
+def test_a_comment_approved_after_moderation_is_shown_without_a_new_version(channel):
+    ingest(channel, [captured("c1", "Väntar på granskning", hidden=True)])
+    assert Record.objects.get(platform_id="c1").state == State.HIDDEN
+    counts = ingest(channel, [captured("c1", "Väntar på granskning")]).counts
+    record = Record.objects.get(platform_id="c1")
+    assert record.state == State.LIVE and record.version_count == 1 and counts.unchanged == 1
+    ingest(channel, [captured("c1", "Väntar på granskning", hidden=True)])
+    assert Record.objects.get(platform_id="c1").state == State.HIDDEN
+    assert list(verify_channel(channel)) == []
+
+
 def test_a_listing_that_is_not_complete_deletes_nothing(channel):
     ingest(channel, thread())
     ingest(channel, thread()[:1])

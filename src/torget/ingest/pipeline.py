@@ -420,6 +420,16 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                     entry.changed = True
                     entry.item = item
                     entry.stems = p.stems
+                elif entry.state in _SHOWN_OR_HIDDEN:
+                    # Hidden is not content: a comment approved after moderation (or hidden
+                    # later) keeps its version and changes only its state.
+                    shown = State.EDITED if entry.version_count > 1 else State.LIVE
+                    wanted = State.HIDDEN if item.hidden else shown
+                    if wanted != entry.state:
+                        entry.state = wanted
+                        entry.changed = True
+                        entry.item = item
+                        entry.stems = p.stems
                 counts.unchanged += 1
             elif (
                 entry.edited_at is not None
@@ -683,6 +693,8 @@ def _load_existing(cursor, channel_id: int, platform_ids: set[str]) -> dict[str,
             )
     return found
 
+
+_SHOWN_OR_HIDDEN = (State.LIVE, State.EDITED, State.HIDDEN)
 
 # The columns' limits: an identifier that does not fit is refused (cutting it would merge
 # different items); a display field is shortened, the raw payload keeps it whole.
