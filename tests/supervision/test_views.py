@@ -136,3 +136,21 @@ def test_search_the_inbox_list_and_the_api_mask_personal_data_too(client_as, wor
         assert "2384" in body and NUMBER not in body and NUMBER.replace("-", "") not in body, url
     security = client_as(world.security)
     assert NUMBER in security.get(f"/api/records/{record.pk}").content.decode()
+
+
+def test_todays_supervision_alarms_reach_the_overview_page(client_as, world, record):
+    from django.utils import timezone
+
+    from torget.supervision.models import SupervisionAlarm
+
+    SupervisionAlarm.objects.create(
+        channel=record.channel,
+        day=timezone.localdate(),
+        kind="gap",
+        detail="5,0 timmar sedan senaste genomgången",
+    )
+    page = client_as(world.channel_admin).get(reverse("dashboard")).content.decode()
+    assert "Tillsynslarm i dag" in page and "5,0 timmar sedan" in page
+    assert (
+        "Tillsynslarm" not in client_as(world.archivist).get(reverse("dashboard")).content.decode()
+    )

@@ -12,6 +12,7 @@ from torget.organisations.access import RoleRequired, check_role
 from torget.organisations.decorators import person_required
 from torget.organisations.forms import attach_domain_errors
 from torget.organisations.selectors import units_list
+from torget.supervision.selectors import supervision_alarms_today
 
 from . import selectors, services
 from .forms import ChannelForm, ChecklistForm, CommentForm, ReviewForm, RiskAssessmentForm
@@ -44,6 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "status_counts": [(Status(s), counts[s]) for s in Status.values],
             "total": sum(counts.values()),
             "questions_overdue": overdue_count(person=person),
+            "supervision_alarms": supervision_alarms_today(person=person),
         },
     )
 

@@ -144,3 +144,12 @@ def counts_by_category(*, person: Person) -> dict[str, int]:
         .values_list("category")
         .annotate(n=Count("id"))
     )
+
+
+def supervision_alarms_today(*, person: Person) -> list[SupervisionAlarm]:
+    """Today's alarms on the channels the person supervises, for the overview page."""
+    return list(
+        SupervisionAlarm.objects.filter(
+            channel__in=supervised_channels(person=person), day=timezone.localdate()
+        ).select_related("channel")
+    )
