@@ -446,3 +446,21 @@ def test_a_time_no_calendar_reaches_does_not_stop_the_import(channel):
     ingest(channel, [captured("c1", "Varför?", created_at=far)])
     assert Record.objects.filter(platform_id="c1").exists()
     assert not Question.objects.exists()
+
+
+def test_a_package_that_cannot_be_written_sends_nothing(channel, world, settings, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be")
+    settings.TORGET_REGISTRATION_DIR = blocked
+    arrive(channel, c1="Hur lämnar jag ett medborgarförslag?")
+    question = Question.objects.get()
+    with pytest.raises(DialogueRefused, match="nothing was sent"):
+        services.question_forward(
+            person=world.communicator,
+            question=question,
+            reason="Förslag",
+            description="Medborgarförslag",
+        )
+    assert not Registration.objects.exists()
+    question.refresh_from_db()
+    assert question.forwarded_at is None

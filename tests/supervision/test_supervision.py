@@ -286,3 +286,24 @@ def test_the_watch_list_flags_records_on_its_channels(world, channel):
     assert flagged == {"c1", "o1"}
     assert ReviewItem.objects.get(record__platform_id="c1").categories == "watchlist"
     assert AuditEvent.objects.filter(action="watchlist.added").count() == 2
+
+
+def test_no_evidence_means_no_removal_and_a_plain_message(world, flagged, monkeypatch):
+    from torget.documents.pdfa import PdfNotValid
+    from torget.supervision import evidence
+
+    def broken(*args, **kwargs):
+        raise PdfNotValid("font DejaVuSans is not embedded")
+
+    monkeypatch.setattr(evidence, "render_pdf", broken)
+    with pytest.raises(SupervisionRefused, match="nothing was removed"):
+        services.decide(
+            person=world.communicator,
+            record=flagged,
+            action=Action.REMOVE,
+            reason=Reason.PERSONAL_DATA,
+        )
+    flagged.refresh_from_db()
+    assert flagged.state != State.REMOVED
+    assert not Decision.objects.exists() and not Evidence.objects.exists()
+    assert [e.event for e in flagged.chain_entries.all()] == ["captured"]

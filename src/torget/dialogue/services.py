@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from torget.archive.models import Direction, Kind, Record
 from torget.channels.models import Channel, SignatureStyle
+from torget.documents.pdfa import PdfNotValid
 from torget.organisations.models import Organisation, Person, Role, Unit
 from torget.organisations.services import audit_record
 
@@ -479,7 +480,16 @@ def question_forward(
         received_at=record.created_at,
         created_by=person,
     )
-    registration.package = str(write_package(registration))
+    try:
+        registration.package = str(write_package(registration))
+    except (PdfNotValid, OSError) as error:
+        raise DialogueRefused(
+            _(
+                "The package for the registrar could not be written (%(error)s); nothing was "
+                "sent. Try again, or tell the system administrator."
+            )
+            % {"error": error}
+        ) from None
     registration.save(update_fields=["package"])
     question.forwarded_at = registration.created_at
     question.save(update_fields=["forwarded_at"])

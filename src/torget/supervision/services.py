@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from torget.archive.models import ChainEvent, Record, State
 from torget.channels.models import Channel
+from torget.documents.pdfa import PdfNotValid
 from torget.ingest.pipeline import append_chain
 from torget.organisations.models import Person, Role
 from torget.organisations.services import audit_record
@@ -286,7 +287,17 @@ def decide(*, person: Person, record: Record, action: str, reason: str, note: st
     )
     kept = None
     if action in REMOVING:
-        kept = _keep_evidence(person, record, Reason(reason).label)
+        try:
+            kept = _keep_evidence(person, record, Reason(reason).label)
+        except (PdfNotValid, OSError) as error:
+            # No evidence, no removal: the transaction is rolled back and the person told.
+            raise SupervisionRefused(
+                _(
+                    "The evidence could not be kept (%(error)s), so nothing was removed. "
+                    "Try again, or tell the system administrator."
+                )
+                % {"error": error}
+            ) from None
     decision.save()
     if action in REMOVING:
         _mark_removed(record, decision)
@@ -373,7 +384,16 @@ def _register_case(person: Person, record: Record, decision: Decision):
         received_at=record.created_at,
         created_by=person,
     )
-    registration.package = str(write_package(registration))
+    try:
+        registration.package = str(write_package(registration))
+    except (PdfNotValid, OSError) as error:
+        raise SupervisionRefused(
+            _(
+                "The package for the registrar could not be written (%(error)s); nothing was "
+                "decided. Try again, or tell the system administrator."
+            )
+            % {"error": error}
+        ) from None
     registration.save(update_fields=["package"])
     return registration
 
