@@ -29,6 +29,18 @@ class Problem:
 # (record id, sha256) pairs the channel holds for it. Supervision registers "evidence".
 NON_VERSION_EVENTS: dict[str, Callable[[Channel], set[tuple[int, str]]]] = {}
 
+# Records whose versions were deleted for good under a disposal decision: each function gives
+# record id -> the version hashes a tombstone vouches for. Disposal registers its tombstones.
+TOMBSTONES: list[Callable[[Channel], dict[int, set[str]]]] = []
+
+
+def _tombstoned(channel: Channel) -> dict[int, set[str]]:
+    vouched: dict[int, set[str]] = {}
+    for source in TOMBSTONES:
+        for rid, hashes in source(channel).items():
+            vouched.setdefault(rid, set()).update(hashes)
+    return vouched
+
 
 def verify_channel(channel: Channel) -> Iterator[Problem]:
     """Yield every break in the channel's records, versions and chain (streaming)."""
@@ -61,7 +73,10 @@ def _verify_versions(channel: Channel, label: str) -> Iterator[Problem]:
         except orjson.JSONDecodeError:
             text = None
         latest[rid] = (number, sha, text)
+    tombstoned = _tombstoned(channel)
     for rid, (pid, sha, text, count) in current.items():
+        if rid not in latest and sha in tombstoned.get(rid, ()):
+            continue  # disposed for good: the tombstone keeps the hashes
         if rid not in latest:
             yield Problem(label, f"record {pid} (id {rid})", "at least one version", "none")
             continue
@@ -87,6 +102,7 @@ def _verify_chain(channel: Channel, label: str) -> Iterator[Problem]:
         )
         known = set(cursor.fetchall())
     others = {event: held(channel) for event, held in NON_VERSION_EVENTS.items()}
+    tombstoned = _tombstoned(channel)
     prev, expected_seq = GENESIS, 1
     entries = (
         IntegrityEntry.objects.filter(channel=channel)
@@ -105,7 +121,7 @@ def _verify_chain(channel: Channel, label: str) -> Iterator[Problem]:
         if event in others:
             if (rid, sha) not in others[event]:
                 yield Problem(label, f"{where} {event}", f"a kept {event} with hash {sha}", "none")
-        elif (rid, sha) not in known:
+        elif (rid, sha) not in known and sha not in tombstoned.get(rid, ()):
             yield Problem(
                 label, f"{where} version", f"a stored version with hash {sha}", "no such version"
             )

@@ -35,6 +35,9 @@ class State(models.TextChoices):
     HIDDEN = "hidden", _("Hidden")
     DELETED = "deleted", _("Deleted on the platform")
     REMOVED = "removed", _("Removed by us")
+    # Disposed of under a disposal decision (the disposal app): hidden everywhere, its
+    # content deleted after the undo window; a tombstone keeps its hashes.
+    DISPOSED = "disposed", _("Disposed")
 
 
 class Record(models.Model):

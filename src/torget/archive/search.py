@@ -86,7 +86,8 @@ def records_search(
 ) -> Page:
     """Records of the person's organisation matching `query` (all words, any inflection)."""
     wanted = query_stems(query)
-    where = ["r.organisation_id = %s"]
+    # Disposed records are gone from the archive's pages (the disposal app's tombstones).
+    where = ["r.organisation_id = %s", "r.state <> 'disposed'"]
     params: list = [person.organisation_id]
     adapt = connection.ops.adapt_datetimefield_value
     if filters.channel_id:

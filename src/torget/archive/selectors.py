@@ -12,7 +12,7 @@ from django.http import Http404
 from torget.ingest.pipeline import chain_hash
 from torget.organisations.models import Person, Role
 
-from .models import Blob, IntegrityEntry, Record, RecordVersion
+from .models import Blob, IntegrityEntry, Record, RecordVersion, State
 
 # The raw payload is the capture exactly as the platform gave it, with every personal detail
 # in it: only the roles that handle records and requests see it, and each view is audited.
@@ -21,8 +21,10 @@ RAW_READERS = (Role.ARCHIVIST, Role.REGISTRAR)
 
 def record_get(*, person: Person, pk: int) -> Record:
     try:
-        return Record.objects.select_related("channel", "channel__organisation").get(
-            organisation_id=person.organisation_id, pk=pk
+        return (
+            Record.objects.select_related("channel", "channel__organisation")
+            .exclude(state=State.DISPOSED)
+            .get(organisation_id=person.organisation_id, pk=pk)
         )
     except Record.DoesNotExist:
         raise Http404("No such record.") from None
@@ -39,7 +41,9 @@ def record_thread(*, record: Record, limit: int = 500) -> list[ThreadRow]:
     records = list(
         Record.objects.filter(
             channel_id=record.channel_id, thread_platform_id=record.thread_platform_id
-        ).order_by("created_at", "id")[:limit]
+        )
+        .exclude(state=State.DISPOSED)
+        .order_by("created_at", "id")[:limit]
     )
     by_pid = {r.platform_id: r for r in records}
     children: dict[str, list[Record]] = {}

@@ -76,7 +76,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "channels": selectors.channels_with_records(person=request.person),
             "kinds": Kind.choices,
             "directions": Direction.choices,
-            "states": State.choices,
+            "states": [c for c in State.choices if c[0] != State.DISPOSED],
             "next_query": next_query.urlencode() if page and page.next_before else "",
         },
     )

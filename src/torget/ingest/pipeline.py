@@ -443,7 +443,8 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
             else:
                 entry.version_count += 1
                 entry.sha256 = sha
-                if entry.state != State.REMOVED:
+                # Removed by us or disposed of: a decision the platform does not undo.
+                if entry.state not in (State.REMOVED, State.DISPOSED):
                     entry.state = State.HIDDEN if item.hidden else State.EDITED
                 entry.versions.append(
                     (entry.version_count, item.captured_at, sha, content, item.raw)
@@ -455,7 +456,11 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                 entry.item = item
                 entry.stems = p.stems
                 counts.changed += 1
-            if item.deleted_at is not None and entry.state not in (State.DELETED, State.REMOVED):
+            if item.deleted_at is not None and entry.state not in (
+                State.DELETED,
+                State.REMOVED,
+                State.DISPOSED,
+            ):
                 # The source itself says the platform no longer has it (an archive's list
                 # of deleted posts): kept, marked deleted, and chained as such.
                 entry.state = State.DELETED
@@ -834,7 +839,7 @@ def mark_unseen_deleted(*, run: IngestionRun, channel: Channel, batch_size: int 
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT id, platform_id, current_sha256 FROM archive_record "
-                "WHERE channel_id = %s AND state NOT IN ('deleted', 'removed') "
+                "WHERE channel_id = %s AND state NOT IN ('deleted', 'removed', 'disposed') "
                 "AND (last_seen_run IS NULL OR last_seen_run <> %s) ORDER BY id LIMIT %s",
                 [channel.pk, run.pk, batch_size],
             )
