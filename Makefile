@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+EARK   := .venv-eark
 export TORGET_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: run test lint messages openapi clean
@@ -18,8 +19,16 @@ $(BIN)/.installed: pyproject.toml
 run: $(BIN)/.installed
 	$(BIN)/torget run --port $(PORT)
 
+# eark-validator pins an older lxml than Torget's, so it gets a virtual environment of its own;
+# torget.preservation.validate runs it there as a subprocess (through eark_offline.py).
+$(EARK)/bin/.installed:
+	$(PYTHON) -m venv $(EARK)
+	$(EARK)/bin/pip install --quiet --upgrade pip
+	$(EARK)/bin/pip install --quiet 'eark-validator==1.1.3'
+	@touch $@
+
 ## test: the whole suite on SQLite, then on PostgreSQL when reachable (required in CI)
-test: $(BIN)/.installed
+test: $(BIN)/.installed $(EARK)/bin/.installed
 	@bash scripts/test.sh
 
 lint: $(BIN)/.installed
@@ -35,4 +44,4 @@ openapi: $(BIN)/.installed
 	$(BIN)/torget openapi > docs/openapi.json
 
 clean:
-	rm -rf $(VENV) var test-artifacts .pytest_cache
+	rm -rf $(VENV) $(EARK) var test-artifacts .pytest_cache
