@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "torget.ingest",
     "torget.dialogue",
     "torget.supervision",
+    "torget.preservation",
+    "torget.disposal",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +156,16 @@ USE_TZ = True
 TORGET_REGISTRATION_DIR = Path(
     os.environ.get("TORGET_REGISTRATION_DIR", DATA_DIR / "registration")
 ).resolve()
+# TORGET_SNAPSHOT_DIR: where the semi-annual snapshots (e-archive transfer packages) are
+# written. Default: DATA_DIR/snapshots.
+TORGET_SNAPSHOT_DIR = Path(
+    os.environ.get("TORGET_SNAPSHOT_DIR", DATA_DIR / "snapshots")
+).resolve()
+# TORGET_EARK_VALIDATOR: the Python of the virtual environment that holds eark-validator
+# (it pins an older lxml, so it lives apart: `make .venv-eark/bin/.installed`).
+TORGET_EARK_PYTHON = os.environ.get(
+    "TORGET_EARK_PYTHON", str(BASE_DIR.parent.parent / ".venv-eark" / "bin" / "python")
+)
 # TORGET_QUESTION_LOOKBACK_DAYS: only comments newer than this become questions in the inbox,
 # so that importing years of history does not fill it with questions no one can answer now.
 TORGET_QUESTION_LOOKBACK_DAYS = int(os.environ.get("TORGET_QUESTION_LOOKBACK_DAYS", "14"))
@@ -199,5 +211,6 @@ LOGGING = {
         "pikepdf": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "bagit": {"level": "WARNING"},
     },
 }

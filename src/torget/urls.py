@@ -7,6 +7,7 @@ from torget.channels import public as public_views
 from torget.channels import views as channel_views
 from torget.dialogue import views as dialogue_views
 from torget.organisations import views as organisation_views
+from torget.preservation import views as preservation_views
 from torget.supervision import views as supervision_views
 
 urlpatterns = [
@@ -58,6 +59,10 @@ urlpatterns = [
     ),
     path("tillsyn/bevis/<int:pk>/", supervision_views.evidence_file, name="supervision_evidence"),
     path("tillsyn/bevakning/", supervision_views.watch_list, name="supervision_watch"),
+    path("bevarande/", preservation_views.overview, name="preservation"),
+    path("bevarande/ta/", preservation_views.take, name="preservation_take"),
+    path("bevarande/<int:pk>/", preservation_views.detail, name="preservation_snapshot"),
+    path("arkiv/gallring/", include("torget.disposal.urls")),
     path("organisation/", organisation_views.people, name="people"),
     path("organisation/personer/ny/", organisation_views.person_new, name="person_new"),
     path("organisation/personer/<int:pk>/", organisation_views.person_edit, name="person_edit"),

@@ -2,7 +2,9 @@
 promise validity (DOMAIN.md, "PDF/A"). Every PDF Torget keeps passes `problems()` first.
 """
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 
@@ -13,12 +15,32 @@ class PdfNotValid(RuntimeError):
     """A PDF Torget produced failed its own checks; it is never kept."""
 
 
-def render(html: str, path: Path, *, base_url: str | None = None) -> Path:
-    """Write `html` as PDF/A-2b to `path` (through a temporary name) and check it."""
+def render(
+    html: str,
+    path: Path,
+    *,
+    base_url: str | None = None,
+    identifier: bytes | None = None,
+    url_fetcher=None,
+    inspect: Callable[[Any], None] | None = None,
+) -> Path:
+    """Write `html` as PDF/A-2b to `path` (through a temporary name) and check it.
+
+    `identifier` becomes the PDF's file identifier (WeasyPrint derives one from the content
+    otherwise); `url_fetcher` replaces WeasyPrint's (which fetches network URLs); `inspect`
+    is called with the laid-out WeasyPrint Document before it is written, to read its pages
+    and anchors.
+    """
     from weasyprint import HTML
 
     temporary = path.with_name(path.name + ".part")
-    HTML(string=html, base_url=base_url).write_pdf(temporary, pdf_variant="pdf/a-2b")
+    options = {"pdf_variant": "pdf/a-2b"}
+    if identifier is not None:
+        options["pdf_identifier"] = identifier
+    document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher).render(**options)
+    if inspect is not None:
+        inspect(document)
+    document.write_pdf(temporary, **options)
     found = problems(temporary)
     if found:
         temporary.unlink(missing_ok=True)

@@ -1,5 +1,7 @@
 """torget alarms [--every SECONDS]: mail the channel administrators about overdue questions
-and about supervision passes missed (fewer than required, or too long a gap).
+and about supervision passes missed (fewer than required, or too long a gap); purge the
+disposal runs whose undo window has closed; schedule the half-yearly and closing snapshots
+(the background worker builds them).
 
 Run once from cron, or with --every as a long-running clock; `torget run` starts it with
 --every 300 beside the web server and the worker. Each question is alarmed once.
@@ -11,6 +13,8 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from torget.dialogue.services import overdue_alarms
+from torget.disposal.services import purge_due
+from torget.preservation.services import schedule_due
 from torget.supervision.services import supervision_alarms
 
 
@@ -25,9 +29,13 @@ class Command(BaseCommand):
             close_old_connections()
             sent = overdue_alarms()
             raised = supervision_alarms()
-            if sent or raised or not every:
+            purged = purge_due()
+            scheduled = schedule_due()
+            if sent or raised or purged or scheduled or not every:
                 self.stdout.write(
-                    f"Overdue-question alarms sent: {sent}. Supervision alarms raised: {raised}."
+                    f"Overdue-question alarms sent: {sent}. Supervision alarms raised: {raised}. "
+                    f"Disposed records purged for good: {purged}. "
+                    f"Snapshots scheduled: {scheduled}."
                 )
             if not every:
                 return

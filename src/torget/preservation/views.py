@@ -1,0 +1,105 @@
+"""The archivist's pages: snapshots with their status, size and validation results; taking
+one by hand; and the way to disposal rules, runs and holds."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from torget.channels.models import Channel, Status
+from torget.organisations.decorators import person_required
+from torget.organisations.models import Person
+
+from .models import Snapshot
+from .package import PackageError, Period
+from .services import TAKERS, VIEWERS, SnapshotRefused, request_snapshot
+from .tasks import build_snapshot
+
+
+def _check_viewer(person: Person) -> None:
+    if not person.has_role(*VIEWERS):
+        raise PermissionDenied(_("Preservation is for archivists, registrars and auditors."))
+
+
+def _disposal_links() -> list[tuple[str, str]]:
+    links = []
+    for name, label in (
+        ("disposal_index", _("Disposal")),
+        ("disposal_rules", _("Disposal rules")),
+        ("disposal_holds", _("Legal holds")),
+    ):
+        try:
+            links.append((reverse(name), label))
+        except NoReverseMatch:
+            continue
+    return links
+
+
+@require_GET
+@person_required
+def overview(request: HttpRequest) -> HttpResponse:
+    person = request.person
+    _check_viewer(person)
+    snapshots = (
+        Snapshot.objects.filter(organisation=person.organisation)
+        .select_related("channel", "requested_by")
+        .order_by("-requested_at", "-id")[:200]
+    )
+    channels = Channel.objects.filter(
+        organisation=person.organisation,
+        status__in=[Status.ACTIVE, Status.PAUSED, Status.CLOSED],
+    ).order_by("name")
+    today = timezone.localdate()
+    last_half = Period.half_year_before(today)
+    return render(
+        request,
+        "preservation/overview.html",
+        {
+            "snapshots": snapshots,
+            "channels": channels,
+            "may_take": person.has_role(*TAKERS),
+            "suggested": last_half,
+            "disposal_links": _disposal_links(),
+        },
+    )
+
+
+@require_GET
+@person_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person
+    _check_viewer(person)
+    snapshot = get_object_or_404(
+        Snapshot.objects.select_related("channel", "requested_by"),
+        pk=pk,
+        organisation=person.organisation,
+    )
+    return render(request, "preservation/detail.html", {"snapshot": snapshot})
+
+
+@require_POST
+@person_required
+def take(request: HttpRequest) -> HttpResponse:
+    person = request.person
+    _check_viewer(person)
+    channel = get_object_or_404(
+        Channel, organisation=person.organisation, slug=request.POST.get("channel", "")
+    )
+    try:
+        period = Period.of(request.POST.get("start", ""), request.POST.get("end", ""))
+        snapshot = request_snapshot(person=person, channel=channel, period=period)
+    except PackageError as error:
+        messages.error(request, str(error))
+        return HttpResponseRedirect(reverse("preservation"))
+    except SnapshotRefused as error:
+        raise PermissionDenied(error.message) from None
+    build_snapshot.enqueue(snapshot.pk)
+    messages.success(
+        request,
+        _("The snapshot is being made in the background. This page shows when it is done."),
+    )
+    return HttpResponseRedirect(reverse("preservation_snapshot", args=[snapshot.pk]))
