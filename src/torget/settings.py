@@ -161,7 +161,10 @@ TORGET_REGISTRATION_DIR = Path(
 TORGET_SNAPSHOT_DIR = Path(
     os.environ.get("TORGET_SNAPSHOT_DIR", DATA_DIR / "snapshots")
 ).resolve()
-# TORGET_EARK_VALIDATOR: the Python of the virtual environment that holds eark-validator
+# TORGET_DISPOSAL_UNDO_DAYS: how long a disposal run can be undone before the disposed
+# records are purged for good.
+TORGET_DISPOSAL_UNDO_DAYS = int(os.environ.get("TORGET_DISPOSAL_UNDO_DAYS", "30"))
+# TORGET_EARK_PYTHON: the Python of the virtual environment that holds eark-validator
 # (it pins an older lxml, so it lives apart: `make .venv-eark/bin/.installed`).
 TORGET_EARK_PYTHON = os.environ.get(
     "TORGET_EARK_PYTHON", str(BASE_DIR.parent.parent / ".venv-eark" / "bin" / "python")

@@ -462,3 +462,45 @@ def test_the_archivist_page_lists_snapshots_and_guards_who_sees_them(
 
     assert AuditEvent.objects.filter(action="snapshot.requested", actor=world.archivist).exists()
     assert os.path.isdir(tmp_path / "s")
+
+
+def test_disposed_records_leave_only_their_tombstone_and_a_disposal_event(world, channel, tmp_path):
+    from torget.disposal import services as disposal
+    from torget.disposal.models import RecordClass
+    from torget.preservation.validate import validate_snapshot
+
+    old = datetime.datetime(2015, 1, 10, 12, 0, tzinfo=datetime.UTC)
+    ingest(
+        channel,
+        [
+            captured("post", "Välkommen", kind="post", author_is_organisation=True, created_at=old),
+            captured("c1", "Fina öppettider", parent_id="post", created_at=old),
+        ],
+    )
+    disposal.rule_create(
+        person=world.archivist,
+        record_class=RecordClass.COMMENTS,
+        keep_years=3,
+        decision_reference="KS 2024/117 § 3",
+        decision_date=datetime.date(2024, 5, 2),
+        description="Kommentarer av tillfällig betydelse",
+    )
+    run = disposal.run_plan(person=world.archivist)
+    disposal.run_approve(person=world.archivist, run=run)
+    run = disposal.run_execute(run_id=run.pk)
+    disposal.purge_due(now=run.undo_until + datetime.timedelta(seconds=1))
+
+    built = build_package(channel, Period.parse("2015H1"), tmp_path / "snap")
+    assert built.records == 2 and built.versions == 1
+    lines = {
+        line["platform_id"]: line
+        for path in (built.sip_root / "representations/rep-records/data/records").iterdir()
+        for line in map(orjson.loads, path.read_bytes().splitlines())
+    }
+    assert lines["c1"]["state"] == "disposed" and lines["c1"]["versions"] == []
+    assert "text" not in lines["c1"] and "Fina" not in str(lines["c1"])
+    assert lines["post"]["text"] == "Välkommen"
+    premis = (built.sip_root / "metadata/preservation/premis.xml").read_text()
+    assert "Record c1 disposed under KS 2024/117 § 3 (2024-05-02)" in premis
+    checks = validate_snapshot(built.path)
+    assert all(check.ok for check in checks), [(c.name, c.errors) for c in checks]
