@@ -487,3 +487,40 @@ def test_the_clock_purges_what_is_due(world, archive, rule):
     call_command("alarms", stdout=out)
     assert "Disposed records purged for good: 2." in out.getvalue()
     assert DisposalRun.objects.get().status == RunStatus.FINAL
+
+
+def test_a_harvest_keeps_nothing_new_of_a_disposed_record(world, channel, archive, rule):
+    run = _execute(world)
+    c2 = archive["c2"]
+    edited = captured(
+        "c2",
+        "Tack för sagostunden, och för pysslet",
+        parent_id="post",
+        created_at=OLD,
+        edited_at=OLD + datetime.timedelta(days=1),
+        captured_at=datetime.datetime(2026, 5, 1, 9, 0, tzinfo=datetime.UTC),
+    )
+    ingest(channel, [edited])  # within the undo window
+    c2.refresh_from_db()
+    assert c2.state == State.DISPOSED and c2.version_count == 1
+    assert RecordVersion.objects.filter(record=c2).count() == 1
+    assert _found(world.archivist, "pysslet") == []
+    assert run.report["examples"][0]["excerpt"]
+    services.purge_due(now=run.undo_until + datetime.timedelta(seconds=1))
+    assert list(verify_channel(channel)) == []
+    run.refresh_from_db()
+    assert [e["excerpt"] for e in run.report["examples"]] == ["", ""]
+    ingest(channel, [edited])  # after the purge
+    c2.refresh_from_db()
+    assert c2.text == "" and not RecordVersion.objects.filter(record=c2).exists()
+    assert list(verify_channel(channel)) == []
+
+
+def test_a_rule_withdrawn_after_the_approval_disposes_of_nothing_more(world, archive, rule):
+    run = services.run_plan(person=world.archivist)
+    services.run_approve(person=world.archivist, run=run)
+    services.rule_deactivate(person=world.archivist, rule=rule)
+    run = services.run_execute(run_id=run.pk)
+    assert not Tombstone.objects.exists()
+    assert not Record.objects.filter(state=State.DISPOSED).exists()
+    assert set(run.items.values_list("status", "note")) == {("skipped", "rule_withdrawn")}

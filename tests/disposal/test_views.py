@@ -54,7 +54,7 @@ def test_the_archivist_makes_a_rule_a_hold_and_a_dry_run_and_approves_it(
     run = DisposalRun.objects.get()
     assert response.url == reverse("disposal_run", args=[run.pk])
     report = client.get(response.url).content.decode()
-    assert "Approve and dispose of 1 record" in report
+    assert "Godkänn och gallra 1 handling" in report
     assert "Fina öppettider" in report and str(hold) in report
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -64,7 +64,7 @@ def test_the_archivist_makes_a_rule_a_hold_and_a_dry_run_and_approves_it(
     assert Record.objects.get(pk=archive["c1"].pk).state == State.DISPOSED
     assert Record.objects.get(pk=archive["c2"].pk).state == State.LIVE
     page = client.get(reverse("disposal_run", args=[run.pk])).content.decode()
-    assert "Undo the whole run" in page and "100 %" in page
+    assert "Ångra hela körningen" in page and "100 %" in page
     assert client.get(reverse("record_detail", args=[archive["c1"].pk])).status_code == 404
 
     client.post(reverse("disposal_undo", args=[run.pk]))
@@ -86,7 +86,7 @@ def test_a_registrar_places_holds_but_does_not_approve(client_as, world, archive
     client = client_as(world.registrar)
     assert client.get(reverse("disposal_run", args=[run.pk])).status_code == 200
     assert (
-        "Approve and dispose"
+        "Godkänn och gallra"
         not in client.get(reverse("disposal_run", args=[run.pk])).content.decode()
     )
     assert client.post(reverse("disposal_approve", args=[run.pk])).status_code == 403
@@ -113,9 +113,9 @@ def test_other_organisations_get_404_and_other_roles_403(
     assert stranger.get(reverse("disposal_hold", args=[hold.pk])).status_code == 404
     assert stranger.post(reverse("disposal_hold_release", args=[hold.pk])).status_code == 404
     assert stranger.post(reverse("disposal_rule_deactivate", args=[rule.pk])).status_code == 404
-    assert "ringa eller tillfällig" not in stranger.get(reverse("disposal_rules")).content.decode()
+    assert "Kommentarer av ringa" not in stranger.get(reverse("disposal_rules")).content.decode()
     assert (
-        "ringa eller tillfällig"
+        "Kommentarer av ringa"
         in client_as(world.archivist).get(reverse("disposal_rules")).content.decode()
     )
     communicator = client_as(world.communicator)

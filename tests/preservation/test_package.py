@@ -419,6 +419,14 @@ def test_the_schedule_takes_each_half_year_and_each_closing_once(world):
     }
     assert due_snapshots(datetime.date(2026, 8, 2)) == []
     assert Snapshot.objects.count() == 2
+    from torget.organisations.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="snapshot.scheduled").count() == 2
+    # Not before a week after the half year ended: late harvests still belong in it.
+    assert due_snapshots(datetime.date(2027, 1, 5)) == []
+    assert [s.period_end for s in due_snapshots(datetime.date(2027, 1, 8))] == [
+        datetime.date(2026, 12, 31)
+    ]
 
 
 def test_the_archivist_page_lists_snapshots_and_guards_who_sees_them(
@@ -457,6 +465,14 @@ def test_the_archivist_page_lists_snapshots_and_guards_who_sees_them(
         .status_code
         == 302
     )
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    response = client_as(world.archivist).post(
+        "/bevarande/ta/",
+        {"channel": channel.slug, "start": "2025-01-01", "end": future},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "har inte tagit slut" in response.content.decode()
     assert Snapshot.objects.count() == before + 1
     from torget.organisations.models import AuditEvent
 
@@ -504,3 +520,40 @@ def test_disposed_records_leave_only_their_tombstone_and_a_disposal_event(world,
     assert "Record c1 disposed under KS 2024/117 § 3 (2024-05-02)" in premis
     checks = validate_snapshot(built.path)
     assert all(check.ok for check in checks), [(c.name, c.errors) for c in checks]
+
+
+def test_a_snapshot_not_checked_is_never_called_valid(channel, tmp_path):
+    snapshot = request_snapshot(person=None, channel=channel, period=Period.parse("2019H1"))
+    snapshot = take_snapshot(snapshot, out=tmp_path / "s", check=False)
+    assert snapshot.status == SnapshotStatus.UNCHECKED and snapshot.validation == []
+
+
+def test_a_build_whose_process_died_is_failed_and_taken_again(channel):
+    from torget.organisations.models import AuditEvent
+    from torget.preservation.services import stale_builds
+
+    snapshot = request_snapshot(person=None, channel=channel, period=Period.parse("2019H1"))
+    Snapshot.objects.filter(pk=snapshot.pk).update(
+        status=SnapshotStatus.BUILDING, started_at=timezone.now() - datetime.timedelta(hours=7)
+    )
+    fresh = request_snapshot(person=None, channel=channel, period=Period.parse("2019H2"))
+    Snapshot.objects.filter(pk=fresh.pk).update(
+        status=SnapshotStatus.BUILDING, started_at=timezone.now()
+    )
+    assert [s.pk for s in stale_builds()] == [snapshot.pk]
+    snapshot.refresh_from_db()
+    assert snapshot.status == SnapshotStatus.FAILED and "stopped" in snapshot.error
+    assert AuditEvent.objects.filter(action="snapshot.failed", object_id=str(snapshot.pk)).exists()
+
+
+def test_a_replaced_snapshot_whose_successor_never_came_is_put_back(channel, tmp_path):
+    out = tmp_path / "snap"
+    build_package(channel, Period.parse("2019H1"), out)
+    # Killed between moving the old package aside and moving the new one in.
+    aside = tmp_path / ".snap.replaced-99999999"
+    out.rename(aside)
+    (tmp_path / ".snap.incomplete-99999999").mkdir()
+    with pytest.raises(PackageError, match="already exists"):
+        build_package(channel, Period.parse("2019H1"), out)
+    assert (out / "bagit.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snap"]

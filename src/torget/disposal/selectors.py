@@ -144,6 +144,7 @@ EXCLUSIONS = {
     "open_review": _("Not yet decided in supervision"),
     "registered": _("Registered as a case"),
     "evidence_kept": _("Removal evidence still kept"),
+    "rule_withdrawn": _("The rule was withdrawn after the approval"),
 }
 
 

@@ -579,7 +579,10 @@ def _execute_batch(run_id: int, batch_size: int) -> bool:
                 item.status, item.hold = ItemStatus.HELD, hold
                 counts["held"] += 1
                 continue
-            if item.evidence_id:
+            if not item.rule.active:
+                # The rule was withdrawn after the approval: nothing more goes under it.
+                reason = "rule_withdrawn"
+            elif item.evidence_id:
                 reason = "" if item.evidence.path else "already_disposed"
             else:
                 reason = selectors.exclusion(row)
@@ -760,7 +763,11 @@ def _purge_run(run_id: int, now: datetime.datetime, batch_size: int) -> int:
             )
             if not batch:
                 run.status, run.purged_at = RunStatus.FINAL, now
-                run.save(update_fields=["status", "purged_at"])
+                # The dry run's excerpts were for the archivist's approval; once the records
+                # are gone for good, their words must not live on in the report.
+                for example in run.report.get("examples", []):
+                    example["excerpt"] = ""
+                run.save(update_fields=["status", "purged_at", "report"])
                 audit_record(
                     organisation=run.organisation,
                     actor=None,

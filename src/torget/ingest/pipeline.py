@@ -413,6 +413,11 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                 entry.events.append((ChainEvent.CAPTURED, sha, item.captured_at))
                 pending[item.platform_id] = entry
                 counts.new += 1
+            elif entry.state == State.DISPOSED:
+                # Disposed of under a disposal decision: nothing the platform still shows of
+                # it is kept again (no version, no text, no search entry), before the purge
+                # or after it. A restore within the undo window brings the record back.
+                counts.unchanged += 1
             elif sha == entry.sha256:
                 if entry.state == State.DELETED and item.deleted_at is None:
                     entry.state = State.EDITED if entry.version_count > 1 else State.LIVE
@@ -443,8 +448,8 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
             else:
                 entry.version_count += 1
                 entry.sha256 = sha
-                # Removed by us or disposed of: a decision the platform does not undo.
-                if entry.state not in (State.REMOVED, State.DISPOSED):
+                # Removed by us: a decision the platform does not undo.
+                if entry.state != State.REMOVED:
                     entry.state = State.HIDDEN if item.hidden else State.EDITED
                 entry.versions.append(
                     (entry.version_count, item.captured_at, sha, content, item.raw)

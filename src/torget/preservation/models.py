@@ -11,6 +11,7 @@ class SnapshotStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     BUILDING = "building", _("Being built")
     VALID = "valid", _("Built and valid")
+    UNCHECKED = "unchecked", _("Built, not checked")
     INVALID = "invalid", _("Built, but not valid")
     FAILED = "failed", _("Failed")
 

@@ -40,7 +40,9 @@ from zoneinfo import ZoneInfo
 
 import orjson
 from django.conf import settings
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from lxml import etree
 
 import torget
@@ -91,6 +93,9 @@ EXTENSIONS = {
 }
 
 
+NO_MEDIA = '"media":[]'
+
+
 class PackageError(Exception):
     """Something the person taking the snapshot can act on, in plain words."""
 
@@ -115,8 +120,11 @@ class Period:
         if found:
             return cls.of(found[1], found[2])
         raise PackageError(
-            f"{text!r} is not a period: write a half year such as 2025H2, or two dates "
-            "such as 2025-07-01..2025-12-31."
+            _(
+                "%(text)s is not a period: write a half year such as 2025H2, or two dates such "
+                "as 2025-07-01..2025-12-31."
+            )
+            % {"text": repr(text)}
         )
 
     @classmethod
@@ -126,10 +134,15 @@ class Period:
                 start if isinstance(start, datetime.date) else datetime.date.fromisoformat(start)
             )
             last = end if isinstance(end, datetime.date) else datetime.date.fromisoformat(end)
-        except ValueError as error:
-            raise PackageError(f"A date must be written YYYY-MM-DD ({error}).") from None
+        except ValueError:
+            raise PackageError(
+                _("A date must be written YYYY-MM-DD, for example 2025-07-01.")
+            ) from None
         if last < first:
-            raise PackageError(f"The period ends ({last}) before it starts ({first}).")
+            raise PackageError(
+                _("The period ends (%(last)s) before it starts (%(first)s).")
+                % {"last": last, "first": first}
+            )
         return cls(first, last)
 
     @classmethod
@@ -235,6 +248,7 @@ def build_package(
     """
     out = Path(out).absolute()
     now = now or timezone.now()
+    _remove_abandoned(out)
     if out.exists():
         if not force:
             raise PackageError(
@@ -247,7 +261,6 @@ def build_package(
                 "with --force. Choose another folder."
             )
     out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(out)
     work = out.parent / f".{out.name}.incomplete-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
@@ -258,7 +271,12 @@ def build_package(
         if out.exists():
             old = out.parent / f".{out.name}.replaced-{os.getpid()}"
             out.rename(old)
-        work.rename(out)
+        try:
+            work.rename(out)
+        except OSError:
+            if old is not None:
+                old.rename(out)  # the earlier snapshot stays where it was
+            raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except OSError as error:
@@ -278,13 +296,21 @@ def build_package(
 
 
 def _remove_abandoned(out: Path) -> None:
-    """Temporary folders of earlier runs that were killed (their process is gone)."""
-    for path in out.parent.glob(f".{out.name}.incomplete-*"):
+    """Temporary folders of earlier runs that were killed (their process is gone). A
+    replaced snapshot whose successor never arrived goes back to its place."""
+    leftovers = [
+        *out.parent.glob(f".{out.name}.incomplete-*"),
+        *out.parent.glob(f".{out.name}.replaced-*"),
+    ]
+    for path in leftovers:
         try:
             pid = int(path.name.rsplit("-", 1)[1])
             os.kill(pid, 0)
         except (ValueError, ProcessLookupError):
-            shutil.rmtree(path, ignore_errors=True)
+            if ".replaced-" in path.name and not out.exists():
+                path.rename(out)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
         except PermissionError:
             continue
 
@@ -330,9 +356,11 @@ def _build(
 
     step = time.monotonic()
     reps = sorted(p.name for p in (sip / "representations").iterdir() if p.is_dir())
-    rep_files: dict[str, list[FileEntry]] = {}
+    # Each representation's file list goes to a file beside the package, not to memory: a
+    # representation may hold hundreds of thousands of media files.
+    rep_files = {rep: work / f"files-{rep}.jsonl" for rep in reps}
     for rep in reps:
-        rep_files[rep] = _write_rep_mets(sip / "representations" / rep, rep, objid, now, channel)
+        _write_rep_mets(sip / "representations" / rep, rep, objid, now, channel, rep_files[rep])
     _copy_schemas(sip / "schemas")
     _write_documentation(sip / "documentation", channel, period, objid, counts)
     _write_ead(sip / "metadata" / "descriptive" / "ead.xml", channel, period, objid, counts)
@@ -344,6 +372,8 @@ def _build(
         events_path,
     )
     events_path.unlink(missing_ok=True)
+    for listing in rep_files.values():
+        listing.unlink(missing_ok=True)
     _write_root_mets(sip, objid, channel, period, reps, now)
     seconds["metadata"] = time.monotonic() - step
     shutil.rmtree(staging, ignore_errors=True)
@@ -498,7 +528,7 @@ def _write_records(
                             events.write(_event("modification", version[2], row, version))
                     if row["deleted_seen_at"]:
                         events.write(_event("deletion", row["deleted_seen_at"], row, None))
-                    if row["has_media"] and own:
+                    if own:  # every version's media, not only the current one's
                         counts["media"] += _copy_media(own, data / "media")
                 if progress:
                     progress("records", counts["records"], total)
@@ -637,6 +667,8 @@ def _disposal_events(channel: Channel, period: Period) -> Iterator[bytes]:
 def _copy_media(versions: list[tuple], folder: Path) -> int:
     copied = 0
     for version in versions:
+        if NO_MEDIA in version[4]:
+            continue  # the canonical content says so without parsing it
         for media in orjson.loads(version[4]).get("media", []):
             sha = media.get("sha256", "")
             if not re.fullmatch(r"[0-9a-f]{64}", sha or ""):
@@ -737,7 +769,11 @@ def _write_evidence(channel: Channel, period: Period, folder: Path) -> int:
     for evidence in kept.iterator(chunk_size=200):
         source = settings.DATA_DIR / evidence.path
         if not source.is_file():
-            continue  # disposed after its ten years: the tombstone tells
+            # Disposal empties `path` when it deletes a file; a path without its file is loss.
+            raise PackageError(
+                f"The removal evidence {evidence.path} is missing from the disk. Run `torget "
+                "verify` and tell the archivist; no snapshot was made."
+            )
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / Path(evidence.path).name
         shutil.copyfile(source, target)
@@ -791,12 +827,11 @@ def _schema_location(prefix: str, *names: str) -> str:
 def _write_ead(path: Path, channel: Channel, period: Period, objid: str, counts: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     organisation = channel.organisation
-    captured = (
-        _period_records(channel, period)
-        .order_by("-last_seen_at")
-        .values_list("last_seen_at", flat=True)
-        .first()
-    )
+    start, end = period.bounds()
+    # The last capture of content in the period (not last_seen_at, which every harvest moves).
+    captured = RecordVersion.objects.filter(
+        record__channel=channel, record__created_at__gte=start, record__created_at__lt=end
+    ).aggregate(last=Max("captured_at"))["last"]
     E = lambda tag, *children, **attrs: _el(EAD_NS, tag, children, attrs)  # noqa: E731
     manager = channel.responsible_manager
     ead = E(
@@ -905,7 +940,7 @@ def _write_premis(
     path: Path,
     channel: Channel,
     objid: str,
-    rep_files: dict[str, list[FileEntry]],
+    rep_files: dict[str, Path],
     events_path: Path,
 ) -> None:
     """PREMIS 3, written as a stream: an object with fixity for every file of every
@@ -932,8 +967,8 @@ def _write_premis(
             },
             nsmap={"premis": P, "xsi": XSI_NS},
         ):
-            for rep, files in rep_files.items():
-                for entry in files:
+            for rep, listing in rep_files.items():
+                for entry in map(_file_entry, _lines(listing)):
                     obj = etree.Element(_q(P, "object"))
                     obj.set(_q(XSI_NS, "type"), "premis:file")
                     ident = etree.SubElement(obj, _q(P, "objectIdentifier"))
@@ -963,6 +998,15 @@ def _write_premis(
                 etree.SubElement(agent, _q(P, "agentName")).text = name
                 etree.SubElement(agent, _q(P, "agentType")).text = kind
                 xf.write(agent)
+
+
+def _lines(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as handle:
+        yield from handle
+
+
+def _file_entry(line: bytes) -> FileEntry:
+    return FileEntry(**orjson.loads(line))
 
 
 def _premis_event(event: dict, objid: str) -> etree._Element:
@@ -1079,16 +1123,23 @@ def _file_element(entry: FileEntry, ident: str, created: str) -> etree._Element:
 
 
 def _write_rep_mets(
-    rep_dir: Path, rep: str, objid: str, now: datetime.datetime, channel: Channel
-) -> list[FileEntry]:
-    """The representation's METS.xml, listing every file of its data/ (streamed: a
-    representation may hold hundreds of thousands of media files). Returns the entries."""
+    rep_dir: Path,
+    rep: str,
+    objid: str,
+    now: datetime.datetime,
+    channel: Channel,
+    listing: Path,
+) -> int:
+    """The representation's METS.xml, listing every file of its data/ as a stream; each file's
+    entry also goes to `listing` (JSON Lines) for PREMIS. Returns the number of files."""
     M = METS_NS
     created = _utc(now)
-    entries: list[FileEntry] = []
     attrs, nsmap, header = _mets_root(objid, rep, "../../", now, channel, sip=False)
-    ids: list[str] = []
-    with etree.xmlfile(str(rep_dir / "METS.xml"), encoding="UTF-8") as xf:
+    count = 0
+    with (
+        open(listing, "wb") as files,
+        etree.xmlfile(str(rep_dir / "METS.xml"), encoding="UTF-8") as xf,
+    ):
         xf.write_declaration()
         with xf.element(_q(M, "mets"), attrs, nsmap=nsmap):
             xf.write(header)
@@ -1096,11 +1147,10 @@ def _write_rep_mets(
                 xf.element(_q(M, "fileSec"), {"ID": "filesec"}),
                 xf.element(_q(M, "fileGrp"), _group("grp-data", "Data", rep)),
             ):
-                for number, entry in enumerate(_entries(rep_dir, rep_dir / "data"), start=1):
-                    ident = f"file-{number:06d}"
-                    ids.append(ident)
-                    xf.write(_file_element(entry, ident, created))
-                    entries.append(entry)
+                for entry in _entries(rep_dir, rep_dir / "data"):
+                    count += 1
+                    xf.write(_file_element(entry, f"file-{count:06d}", created))
+                    files.write(orjson.dumps(entry.__dict__) + b"\n")
             with (
                 xf.element(
                     _q(M, "structMap"), {"ID": "structmap", "TYPE": "PHYSICAL", "LABEL": "CSIP"}
@@ -1108,9 +1158,9 @@ def _write_rep_mets(
                 xf.element(_q(M, "div"), {"ID": "div-rep", "LABEL": rep}),
                 xf.element(_q(M, "div"), {"ID": "div-data", "LABEL": "Data"}),
             ):
-                for ident in ids:
-                    xf.write(etree.Element(_q(M, "fptr"), {"FILEID": ident}))
-    return entries
+                for number in range(1, count + 1):
+                    xf.write(etree.Element(_q(M, "fptr"), {"FILEID": f"file-{number:06d}"}))
+    return count
 
 
 def _write_root_mets(

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import orjson
 from django.db.models import Case, F, Min, OuterRef, Subquery, TextField, Value, When
 from django.db.models.expressions import Window
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -229,11 +230,19 @@ class _Snapshot:
             .order_by("-number")
             .values("content")[:1]
         )
+        # When the content shown was captured: unlike last_seen_at, a later harvest that
+        # finds nothing new does not change it, so the WARC stays the same.
+        captured = Subquery(
+            RecordVersion.objects.filter(record=OuterRef("pk"))
+            .order_by("-number")
+            .values("captured_at")[:1]
+        )
         return (
             Record.objects.filter(
                 channel=self.channel, created_at__gte=self.start, created_at__lt=self.end
             )
             .annotate(
+                content_captured_at=Coalesce(captured, F("first_seen_at")),
                 thread_first_at=Window(Min("created_at"), partition_by=[F("thread_platform_id")]),
                 media_content=Case(
                     When(has_media=True, then=latest_content),
@@ -252,7 +261,7 @@ class _Snapshot:
                 "author_is_organisation",
                 "created_at",
                 "edited_at",
-                "last_seen_at",
+                "content_captured_at",
                 "deleted_seen_at",
                 "state",
                 "text",
@@ -353,7 +362,7 @@ class _Snapshot:
             part.thread.records += 1
             volume.records += 1
             self.records += 1
-            seen = row["last_seen_at"]
+            seen = row["content_captured_at"]
             if part.captured_at is None or seen > part.captured_at:
                 part.captured_at = seen
             if self.last_capture is None or seen > self.last_capture:

@@ -27,10 +27,19 @@ TAKERS = (Role.ARCHIVIST,)
 VIEWERS = (Role.ARCHIVIST, Role.REGISTRAR, Role.ORG_ADMIN, Role.AUDITOR)
 
 
+# Comments harvested a few days after a half year ended still belong in its snapshot.
+GRACE_DAYS = 7
+# A build that has shown no end for this long was killed with its process.
+STALE_AFTER = datetime.timedelta(hours=6)
+
+
 class SnapshotRefused(Exception):
-    def __init__(self, message: str) -> None:
+    """`forbidden`: the person may not do this at all (rather than: not with these values)."""
+
+    def __init__(self, message: str, *, forbidden: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.forbidden = forbidden
 
 
 def default_path(snapshot: Snapshot) -> Path:
@@ -49,9 +58,13 @@ def request_snapshot(
     if person is not None and (
         person.organisation_id != channel.organisation_id or not person.has_role(*TAKERS)
     ):
-        raise SnapshotRefused(_("Only the organisation's archivists take snapshots."))
-    if period.start > timezone.localdate():
-        raise SnapshotRefused(_("The period has not started yet."))
+        raise SnapshotRefused(
+            _("Only the organisation's archivists take snapshots."), forbidden=True
+        )
+    if period.end > timezone.localdate():
+        raise SnapshotRefused(
+            _("The period has not ended yet: choose a last day no later than today.")
+        )
     with transaction.atomic():
         snapshot = Snapshot.objects.create(
             organisation=channel.organisation,
@@ -90,13 +103,13 @@ def take_snapshot(
         built = build_package(
             snapshot.channel, period, target, force=force, workers=workers, progress=progress
         )
+        checks = validate.validate_snapshot(built.path) if check else []
     except PackageError as error:
         _finish(snapshot, status=SnapshotStatus.FAILED, error=str(error))
         raise
     except Exception as error:  # recorded for the archivist, then raised for the log
         _finish(snapshot, status=SnapshotStatus.FAILED, error=f"{type(error).__name__}: {error}")
         raise
-    checks = validate.validate_snapshot(built.path) if check else []
     results = [
         {
             "check": c.name,
@@ -107,10 +120,15 @@ def take_snapshot(
         }
         for c in checks
     ]
-    valid = all(c.ok for c in checks)
+    if not check:
+        status = SnapshotStatus.UNCHECKED
+    elif all(c.ok for c in checks):
+        status = SnapshotStatus.VALID
+    else:
+        status = SnapshotStatus.INVALID
     _finish(
         snapshot,
-        status=SnapshotStatus.VALID if valid else SnapshotStatus.INVALID,
+        status=status,
         objid=built.objid,
         path=str(built.path),
         size_bytes=built.size,
@@ -148,7 +166,7 @@ def due_snapshots(today: datetime.date | None = None) -> list[Snapshot]:
     """Create the snapshots the rules ask for and have not been made: the last half year of
     every live channel, and the last part of a closed channel's life. Returns the new ones."""
     today = today or timezone.localdate()
-    half = Period.half_year_before(today)
+    half = Period.half_year_before(today - datetime.timedelta(days=GRACE_DAYS))
     created = []
     live = Channel.objects.filter(
         status__in=[Status.ACTIVE, Status.PAUSED, Status.CLOSED],
@@ -162,6 +180,8 @@ def due_snapshots(today: datetime.date | None = None) -> list[Snapshot]:
     closed = Channel.objects.filter(status=Status.CLOSED, closed_at__isnull=False)
     for channel in closed.select_related("organisation"):
         closed_on = timezone.localdate(channel.closed_at)
+        if closed_on > today - datetime.timedelta(days=GRACE_DAYS):
+            continue  # the last harvests after closing are still coming in
         # From the start of the half year it closed in (earlier ones have their own).
         start = datetime.date(closed_on.year, 1 if closed_on.month <= 6 else 7, 1)
         created += _create_once(channel, Period(start, closed_on), SnapshotReason.CLOSING)
@@ -171,15 +191,21 @@ def due_snapshots(today: datetime.date | None = None) -> list[Snapshot]:
 def _create_once(channel: Channel, period: Period, reason: str) -> list[Snapshot]:
     try:
         with transaction.atomic():
-            return [
-                Snapshot.objects.create(
-                    organisation=channel.organisation,
-                    channel=channel,
-                    period_start=period.start,
-                    period_end=period.end,
-                    reason=reason,
-                )
-            ]
+            snapshot = Snapshot.objects.create(
+                organisation=channel.organisation,
+                channel=channel,
+                period_start=period.start,
+                period_end=period.end,
+                reason=reason,
+            )
+            audit_record(
+                organisation=channel.organisation,
+                actor=None,
+                action="snapshot.scheduled",
+                target=snapshot,
+                after={"period": period.label, "reason": reason, "channel": channel.slug},
+            )
+            return [snapshot]
     except IntegrityError:
         return []  # already scheduled (the constraint snapshot_scheduled_once)
 
@@ -189,6 +215,24 @@ def schedule_due(today: datetime.date | None = None) -> int:
     from .tasks import build_snapshot
 
     created = due_snapshots(today)
-    for snapshot in created:
+    for snapshot in created + stale_builds():
         build_snapshot.enqueue(snapshot.pk)
     return len(created)
+
+
+def stale_builds(now: datetime.datetime | None = None) -> list[Snapshot]:
+    """Builds whose process died (killed, machine restarted): recorded as failed, so the
+    archivist sees it, and handed to the worker again."""
+    limit = (now or timezone.now()) - STALE_AFTER
+    stale = list(
+        Snapshot.objects.filter(
+            status=SnapshotStatus.BUILDING, started_at__lt=limit
+        ).select_related("organisation")
+    )
+    for snapshot in stale:
+        _finish(
+            snapshot,
+            status=SnapshotStatus.FAILED,
+            error=_("The build stopped without finishing (its process ended). It is taken again."),
+        )
+    return stale

@@ -496,6 +496,16 @@ def mets_files(sip_root: Path) -> Check:
 # --- the whole package ------------------------------------------------------------------------
 
 
+# The representations whose PDFs Torget wrote as PDF/A; a PDF a platform carried as media
+# (rep-records/data/media) is kept as it came and is not Torget's to vouch for.
+PDFA_REPRESENTATIONS = ("rep-pdfa", "rep-evidence")
+
+
+def _made_by_torget(folder: Path, sip_root: Path) -> bool:
+    parts = folder.relative_to(sip_root).parts
+    return len(parts) >= 2 and parts[0] == REPRESENTATIONS and parts[1] in PDFA_REPRESENTATIONS
+
+
 def validate_snapshot(bag_dir: Path) -> list[Check]:
     """Every check on one snapshot package (a bag whose data/ holds one SIP folder)."""
     bag_dir = Path(bag_dir)
@@ -520,7 +530,7 @@ def validate_snapshot(bag_dir: Path) -> list[Check]:
         for name in sorted(files):
             if name.endswith(".warc.gz"):
                 warcs.append(Path(folder) / name)
-            elif name.lower().endswith(".pdf"):
+            elif name.lower().endswith(".pdf") and _made_by_torget(Path(folder), sip_root):
                 pdf_paths.append(Path(folder) / name)
     if not warcs:
         checks.append(Check("warcio", False, ["the package holds no WARC file (*.warc.gz)"]))

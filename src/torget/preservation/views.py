@@ -96,7 +96,10 @@ def take(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error))
         return HttpResponseRedirect(reverse("preservation"))
     except SnapshotRefused as error:
-        raise PermissionDenied(error.message) from None
+        if error.forbidden:
+            raise PermissionDenied(error.message) from None
+        messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("preservation"))
     build_snapshot.enqueue(snapshot.pk)
     messages.success(
         request,

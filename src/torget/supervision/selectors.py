@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from torget.archive.models import Direction, Record
+from torget.archive.models import Direction, Record, State
 from torget.channels.models import Channel
 from torget.organisations.models import Person
 
@@ -81,7 +81,9 @@ def queue(*, person: Person, channel: Channel | None = None) -> QuerySet[ReviewI
 
 def pass_records(*, channel: Channel, since: datetime.datetime | None) -> list[Record]:
     """What arrived on the channel since the last pass (at most PASS_LIMIT, newest first)."""
-    records = Record.objects.filter(channel=channel, direction=Direction.RECEIVED)
+    records = Record.objects.filter(channel=channel, direction=Direction.RECEIVED).exclude(
+        state=State.DISPOSED
+    )
     if since is not None:
         records = records.filter(first_seen_at__gt=since)
     return list(records.order_by("-first_seen_at", "-id")[:PASS_LIMIT])
@@ -89,8 +91,11 @@ def pass_records(*, channel: Channel, since: datetime.datetime | None) -> list[R
 
 def record_get(*, person: Person, pk: int) -> Record:
     try:
-        return Record.objects.select_related("channel", "channel__organisation").get(
-            organisation_id=person.organisation_id, pk=pk
+        # Disposed of under a disposal decision: gone from use, like from the archive's pages.
+        return (
+            Record.objects.select_related("channel", "channel__organisation")
+            .exclude(state=State.DISPOSED)
+            .get(organisation_id=person.organisation_id, pk=pk)
         )
     except Record.DoesNotExist:
         raise Http404("No such record.") from None
