@@ -234,3 +234,31 @@ def bench_channel(platform: str, slug: str = "bench"):
         launched_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
         next_review_due=datetime.date(2099, 1, 1),
     )
+
+
+def load_interchange(path: Path) -> None:
+    """Child step: a fresh database with the bench channel, filled from an interchange file
+    through `torget import`; prints the number of records as a JSON line."""
+    import io
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    bench_channel("facebook")
+    call_command(
+        "import",
+        str(path),
+        "--channel",
+        "bench",
+        "--organisation",
+        "bench",
+        "--force",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    from torget.archive.models import Record
+
+    print(json.dumps({"records": Record.objects.count()}))

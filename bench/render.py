@@ -11,7 +11,6 @@ has 10 minutes for 200,000 records, so this step should manage about 700 records
 
 import argparse
 import datetime
-import io
 import json
 import resource
 import sys
@@ -19,31 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import bench_channel, django_env, fresh_postgres_url, generate, run_child, temp_dir
-
-
-def load(path: Path) -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    bench_channel("facebook")
-    call_command(
-        "import",
-        str(path),
-        "--channel",
-        "bench",
-        "--organisation",
-        "bench",
-        "--force",
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),
-    )
-    from torget.archive.models import Record
-
-    print(json.dumps({"records": Record.objects.count()}))
+from _common import django_env, fresh_postgres_url, generate, load_interchange, run_child, temp_dir
 
 
 def render(out: Path, workers: int) -> None:
@@ -100,7 +75,7 @@ def main() -> None:
     parser.add_argument("--render")
     args = parser.parse_args()
     if args.load:
-        return load(Path(args.load))
+        return load_interchange(Path(args.load))
     if args.render:
         return render(Path(args.render), args.workers)
 

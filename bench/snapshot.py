@@ -20,34 +20,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import bench_channel, django_env, fresh_postgres_url, generate, run_child, temp_dir
+from _common import django_env, fresh_postgres_url, generate, load_interchange, run_child, temp_dir
 
 GOAL_SECONDS = 600
 GOAL_MB = 1024
-
-
-def load(path: Path) -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    bench_channel("facebook")
-    call_command(
-        "import",
-        str(path),
-        "--channel",
-        "bench",
-        "--organisation",
-        "bench",
-        "--force",
-        stdout=io.StringIO(),
-        stderr=io.StringIO(),
-    )
-    from torget.archive.models import Record
-
-    print(json.dumps({"records": Record.objects.count()}))
 
 
 def snapshot(out: Path, workers: int) -> None:
@@ -115,7 +91,7 @@ def main() -> None:
     parser.add_argument("--snapshot")
     args = parser.parse_args()
     if args.load:
-        return load(Path(args.load))
+        return load_interchange(Path(args.load))
     if args.snapshot:
         return snapshot(Path(args.snapshot), args.workers)
 
