@@ -557,3 +557,19 @@ def test_a_replaced_snapshot_whose_successor_never_came_is_put_back(channel, tmp
         build_package(channel, Period.parse("2019H1"), out)
     assert (out / "bagit.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["snap"]
+
+
+def test_a_folder_that_cannot_be_written_is_said_plainly(channel, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "file").write_text("not a folder")
+    with pytest.raises(CommandError, match="cannot be written"):
+        call_command(
+            "snapshot",
+            "--channel",
+            channel.slug,
+            "--period",
+            "2019H1",
+            "--out",
+            str(locked / "file" / "snap"),
+        )

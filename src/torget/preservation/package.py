@@ -260,10 +260,16 @@ def build_package(
                 f"{out} is not an earlier snapshot (no bagit.txt), so it is not replaced even "
                 "with --force. Choose another folder."
             )
-    out.parent.mkdir(parents=True, exist_ok=True)
     work = out.parent / f".{out.name}.incomplete-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+    except OSError as error:
+        raise PackageError(
+            _("The snapshot cannot be written in %(folder)s: %(error)s")
+            % {"folder": out.parent, "error": error.strerror or error}
+        ) from None
     try:
         built = _build(channel, period, work, workers=workers, progress=progress, now=now)
         _bag(work, built, channel, period, now, workers)
