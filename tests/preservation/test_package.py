@@ -573,3 +573,20 @@ def test_a_folder_that_cannot_be_written_is_said_plainly(channel, tmp_path):
             "--out",
             str(locked / "file" / "snap"),
         )
+
+
+def test_sqlite_memory_settings_come_back_after_a_snapshot(channel, tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own memory settings; PostgreSQL sorts in its server")
+    with connection.cursor() as cursor:
+        before = [
+            cursor.execute(f"PRAGMA {name}").fetchone()[0] for name in ("temp_store", "cache_size")
+        ]
+    build_package(channel, Period.parse("2019H1"), tmp_path / "s")
+    with connection.cursor() as cursor:
+        after = [
+            cursor.execute(f"PRAGMA {name}").fetchone()[0] for name in ("temp_store", "cache_size")
+        ]
+    assert after == before == [2, -65536]

@@ -34,12 +34,14 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import orjson
 from django.conf import settings
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -271,7 +273,8 @@ def build_package(
             % {"folder": out.parent, "error": error.strerror or error}
         ) from None
     try:
-        built = _build(channel, period, work, workers=workers, progress=progress, now=now)
+        with _bounded_sqlite_memory():
+            built = _build(channel, period, work, workers=workers, progress=progress, now=now)
         _bag(work, built, channel, period, now, workers)
         old = None
         if out.exists():
@@ -299,6 +302,32 @@ def build_package(
     built.path = out
     built.sip_root = out / "data" / built.objid
     return built
+
+
+@contextmanager
+def _bounded_sqlite_memory() -> Iterator[None]:
+    """On SQLite, sorts and window functions over the period go to a temporary file and the
+    page cache stays small while the snapshot is built, so memory does not grow with the
+    period (the settings favour imports: temp_store=MEMORY, a 64 MB cache). PostgreSQL sorts
+    in its own server process."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    # SQLite changes its temporary storage only outside a transaction (the tests run in one).
+    names = ["cache_size"] if connection.in_atomic_block else ["cache_size", "temp_store"]
+    wanted = {"cache_size": "-4096", "temp_store": "FILE"}
+    with connection.cursor() as cursor:
+        before = {}
+        for name in names:
+            cursor.execute(f"PRAGMA {name}")
+            before[name] = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA {name}={wanted[name]}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name}={value}")
 
 
 def _remove_abandoned(out: Path) -> None:
