@@ -75,6 +75,13 @@ def _without_times(mets: bytes) -> bytes:
     return etree.tostring(root)
 
 
+def _snapshot(channel, period: str, out: Path, *flags: str) -> None:
+    """`torget snapshot` for the channel and period into `out`."""
+    call_command(
+        "snapshot", "--channel", channel.slug, "--period", period, "--out", str(out), *flags
+    )
+
+
 def _sip_root(bag: Path) -> Path:
     (root,) = list((bag / "data").iterdir())
     return root
@@ -252,68 +259,22 @@ def test_an_existing_folder_is_refused_unless_forced(channel, tmp_path):
     out.mkdir()
     (out / "notes.txt").write_text("someone's work")
     with pytest.raises(CommandError, match="already exists"):
-        call_command(
-            "snapshot",
-            "--channel",
-            channel.slug,
-            "--period",
-            "2025H1",
-            "--out",
-            str(out),
-            "--no-check",
-        )
+        _snapshot(channel, "2025H1", out, "--no-check")
     # --force replaces an earlier snapshot, never a folder that is not one.
     with pytest.raises(CommandError, match="not an earlier snapshot"):
-        call_command(
-            "snapshot",
-            "--channel",
-            channel.slug,
-            "--period",
-            "2025H1",
-            "--out",
-            str(out),
-            "--force",
-            "--no-check",
-        )
+        _snapshot(channel, "2025H1", out, "--force", "--no-check")
     assert (out / "notes.txt").read_text() == "someone's work"
     other = tmp_path / "other"
-    call_command(
-        "snapshot",
-        "--channel",
-        channel.slug,
-        "--period",
-        "2025H1",
-        "--out",
-        str(other),
-        "--no-check",
-    )
+    _snapshot(channel, "2025H1", other, "--no-check")
     first = sorted(p.name for p in (other / "data").iterdir())
-    call_command(
-        "snapshot",
-        "--channel",
-        channel.slug,
-        "--period",
-        "2025H1",
-        "--out",
-        str(other),
-        "--force",
-        "--no-check",
-    )
+    _snapshot(channel, "2025H1", other, "--force", "--no-check")
     assert sorted(p.name for p in (other / "data").iterdir()) == first
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
 def test_bad_periods_are_named_plainly(channel, tmp_path):
     with pytest.raises(CommandError, match="not a period"):
-        call_command(
-            "snapshot",
-            "--channel",
-            channel.slug,
-            "--period",
-            "2025H3",
-            "--out",
-            str(tmp_path / "x"),
-        )
+        _snapshot(channel, "2025H3", tmp_path / "x")
     with pytest.raises(CommandError, match=r"ends .* before it starts"):
         call_command(
             "snapshot",
@@ -564,15 +525,7 @@ def test_a_folder_that_cannot_be_written_is_said_plainly(channel, tmp_path):
     locked.mkdir()
     (locked / "file").write_text("not a folder")
     with pytest.raises(CommandError, match="cannot be written"):
-        call_command(
-            "snapshot",
-            "--channel",
-            channel.slug,
-            "--period",
-            "2019H1",
-            "--out",
-            str(locked / "file" / "snap"),
-        )
+        _snapshot(channel, "2019H1", locked / "file" / "snap")
 
 
 def test_sqlite_memory_settings_come_back_after_a_snapshot(channel, tmp_path):
