@@ -35,7 +35,7 @@ from _common import NAMES, comment_text  # noqa: E402
 from stdnum import iban as stdnum_iban  # noqa: E402
 from stdnum import luhn  # noqa: E402
 
-from torget.supervision.scanners import scan  # noqa: E402
+from torget.personal_data.scanners import scan  # noqa: E402
 
 PRESIDIO_VENV = HERE / ".venv-presidio"
 PRESIDIO_PACKAGES = ["presidio-analyzer>=2.2,<3"]

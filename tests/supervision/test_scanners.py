@@ -17,7 +17,7 @@ from stdnum.dk import cpr as dk_cpr
 from stdnum.fi import hetu as fi_hetu
 from stdnum.no import fodselsnummer as no_fodselsnummer
 
-from torget.supervision.scanners import (
+from torget.personal_data.scanners import (
     CATEGORIES,
     ENGINE_VERSION,
     Finding,
@@ -25,7 +25,7 @@ from torget.supervision.scanners import (
     scan,
     scan_many,
 )
-from torget.supervision.scanners.jsonl import scan_json_lines
+from torget.personal_data.scanners.jsonl import scan_json_lines
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "personnummer"
 TEST_PERSONNUMMER = (SAMPLES / "skatteverket_testpersonnummer.txt").read_text().split()

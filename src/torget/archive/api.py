@@ -4,12 +4,13 @@ import datetime
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 
-from torget.supervision.templatetags.personal_data import text_for
+from torget.personal_data.policy import data_for, text_for
 
 from . import selectors
 from .models import Direction, Kind, State
-from .search import records_search
+from .search_shown import SearchRefused, records_search_shown
 from .views import filters_from
 
 router = Router(tags=["archive"])
@@ -41,9 +42,23 @@ class RecordOut(Schema):
     def resolve_channel(obj) -> str:
         return obj.channel.slug
 
+    # Personal data is shown as the policy says (torget.personal_data.policy): masked except
+    # to the roles that need it whole; in author fields too (a name field may hold an e-mail).
     @staticmethod
     def resolve_text(obj, context) -> str:
         return text_for(context["request"].auth)(obj.text)
+
+    @staticmethod
+    def resolve_author_name(obj, context) -> str:
+        return text_for(context["request"].auth)(obj.author_name)
+
+    @staticmethod
+    def resolve_author_handle(obj, context) -> str:
+        return text_for(context["request"].auth)(obj.author_handle)
+
+    @staticmethod
+    def resolve_author_platform_id(obj, context) -> str:
+        return text_for(context["request"].auth)(obj.author_platform_id)
 
 
 class HitOut(Schema):
@@ -89,12 +104,15 @@ class RecordDetailOut(RecordOut):
 @router.get("", response=SearchOut, summary="Search the archive (newest first)")
 def search(request: HttpRequest, params: Query[SearchIn]):
     data = params.dict()
-    page = records_search(
-        person=request.auth,
-        query=data["q"],
-        filters=filters_from(data, request.auth),
-        before=data["before"],
-    )
+    try:
+        page = records_search_shown(
+            person=request.auth,
+            query=data["q"],
+            filters=filters_from(data, request.auth),
+            before=data["before"],
+        )
+    except SearchRefused as error:
+        raise HttpError(400, " ".join(error.messages)) from None
     return {
         "results": [{"record": h.record, "snippet_html": h.snippet} for h in page.hits],
         "next_before": page.next_before,
@@ -106,13 +124,13 @@ def record(request: HttpRequest, record_id: int):
     found = selectors.record_get(person=request.auth, pk=record_id)
     versions = selectors.record_versions(record=found)
     events = selectors.record_events(record=found)
-    shown = text_for(request.auth)
+    shown = data_for(request.auth)  # every string of the content: text, title, author
     found.versions_out = [
         {
             "number": v.version.number,
             "captured_at": v.version.captured_at,
             "sha256": v.version.sha256,
-            "content": {**v.data, "text": shown(v.data.get("text", ""))},
+            "content": shown(v.data),
             "hash_ok": v.hash_ok,
         }
         for v in versions

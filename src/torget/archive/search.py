@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from torget.organisations.models import Person
+from torget.personal_data.policy import text_for
 
 from .models import Record
 from .text import query_stems, snippet
@@ -197,7 +198,6 @@ def _query_sql(wanted: list[str], where: list[str], params: list) -> str:
 
 
 def _personal_data_shown(person):
-    """Snippets show personal data masked, except to the roles that need it whole."""
-    from torget.supervision.templatetags.personal_data import text_for
-
+    """Snippets show personal data masked, except to the roles that need it whole (what a
+    query may find is decided in search_shown.py)."""
     return text_for(person)

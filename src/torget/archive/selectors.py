@@ -11,12 +11,26 @@ from django.http import Http404
 
 from torget.ingest.pipeline import chain_hash
 from torget.organisations.models import Person, Role
+from torget.personal_data import policy
+from torget.personal_data.masking import mask_data, mask_text
 
 from .models import Blob, IntegrityEntry, Record, RecordVersion, State
 
 # The raw payload is the capture exactly as the platform gave it, with every personal detail
 # in it: only the roles that handle records and requests see it, and each view is audited.
 RAW_READERS = (Role.ARCHIVIST, Role.REGISTRAR)
+
+
+def raw_shown(raw: str, person: Person) -> str:
+    """A raw payload as this person is shown it: whole to the roles the policy names,
+    otherwise with every string in it masked."""
+    if policy.sees_raw_whole(person):
+        return raw
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return mask_text(raw)
+    return orjson.dumps(mask_data(data)).decode()
 
 
 def record_get(*, person: Person, pk: int) -> Record:

@@ -8,12 +8,13 @@ from django.views.decorators.http import require_GET
 
 from torget.dialogue.services import may_answer
 from torget.organisations.decorators import person_required
-from torget.supervision.services import UNMASKERS
-from torget.supervision.templatetags.personal_data import mask_text
+from torget.personal_data import policy
+from torget.personal_data.masking import mask_text
 
 from . import blobs, selectors, services
 from .models import Direction, Kind, State
-from .search import Filters, records_search
+from .search import Filters
+from .search_shown import SearchRefused, records_search_shown
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -53,16 +54,17 @@ def search(request: HttpRequest) -> HttpResponse:
         params.get(k)
         for k in ("channel", "kind", "direction", "author", "state", "media", "since", "until")
     )
-    page = (
-        records_search(
-            person=request.person,
-            query=query,
-            filters=filters_from(params, request.person),
-            before=params.get("before", ""),
-        )
-        if searched
-        else None
-    )
+    page, refused = None, ""
+    if searched:
+        try:
+            page = records_search_shown(
+                person=request.person,
+                query=query,
+                filters=filters_from(params, request.person),
+                before=params.get("before", ""),
+            )
+        except SearchRefused as error:
+            refused = " ".join(error.messages)
     next_query = params.copy()
     if page and page.next_before:
         next_query["before"] = page.next_before
@@ -71,6 +73,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "archive/search.html",
         {
             "page": page,
+            "refused": refused,
+            "may_see_personal_data": policy.sees_whole(request.person),
             "params": params,
             "query": query,
             "channels": selectors.channels_with_records(person=request.person),
@@ -88,10 +92,13 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.record_get(person=request.person, pk=pk)
     raw = None
     if request.GET.get("raw") == "1":
-        raw = services.record_raw_open(person=request.person, record=record)
+        raw = [
+            {"number": version.number, "raw": selectors.raw_shown(version.raw, request.person)}
+            for version in services.record_raw_open(person=request.person, record=record)
+        ]
     versions = selectors.record_versions(record=record)
     events = selectors.record_events(record=record)
-    may_see = request.person.has_role(*UNMASKERS)
+    may_see = policy.sees_whole(request.person)
     # A word diff shows the texts whole: it is shown when they hold no personal data, or to
     # the roles that see personal data whole; otherwise the masked text is.
     plain_diffs = {

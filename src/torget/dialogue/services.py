@@ -23,6 +23,7 @@ from torget.channels.models import Channel, SignatureStyle
 from torget.documents.pdfa import PdfNotValid
 from torget.organisations.models import Organisation, Person, Role, Unit
 from torget.organisations.services import audit_record
+from torget.personal_data.masking import mask_text
 
 from . import detector
 from .deadlines import Calendar, deadline_for
@@ -548,8 +549,9 @@ def overdue_alarms(now: datetime.datetime | None = None) -> int:
             {p.email for p in channel.administrators.all() if p.email}
             | ({channel.responsible_manager.email} if channel.responsible_manager.email else set())
         )
+        # Mail leaves Torget: personal data in it is masked for every recipient.
         lines = [
-            f"- {q.record.text[:120]!r} ({q.record.author_name}), "
+            f"- {mask_text(q.record.text)[:120]!r} ({mask_text(q.record.author_name)}), "
             f"svar senast {timezone.localtime(q.deadline):%Y-%m-%d %H:%M}"
             for q in questions
         ]

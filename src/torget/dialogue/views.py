@@ -18,7 +18,7 @@ from torget.archive.selectors import record_get, record_thread
 from torget.organisations.decorators import person_required
 from torget.organisations.models import Person, Role, Unit
 from torget.organisations.services import audit_record
-from torget.supervision.services import UNMASKERS
+from torget.personal_data import policy
 
 from . import selectors, services
 from .deadlines import Calendar, UnknownCountry
@@ -73,7 +73,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "channels": channels,
             "now": timezone.now(),
             "next_query": next_query.urlencode() if page.next_cursor else "",
-            "may_see_personal_data": person.has_role(*UNMASKERS),
+            "may_see_personal_data": policy.sees_whole(person),
         },
     )
 
@@ -105,7 +105,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "events": question.events.select_related("by"),
             "may_answer": may_answer,
-            "may_see_personal_data": person.has_role(*UNMASKERS),
+            "may_see_personal_data": policy.sees_whole(person),
             "signature": services.signature_for(person, question.channel),
             "acknowledgement": DEFAULT_ACKNOWLEDGEMENT,
             "people": Person.objects.filter(

@@ -26,6 +26,7 @@ from torget.channels.models import Channel
 from torget.organisations.access import check_role
 from torget.organisations.models import Person, Role
 from torget.organisations.services import audit_record
+from torget.personal_data.masking import mask_text
 
 from . import selectors
 from .models import (
@@ -395,8 +396,6 @@ def _candidates(record_class: str, channel_id: int, cutoff: datetime.datetime, t
 
 
 def _example(rule: DisposalRule, channel: Channel, row: dict, evidence: int | None) -> dict:
-    from torget.supervision.templatetags.personal_data import mask_text
-
     text = mask_text(row.get("text") or "")
     return {
         "rule": rule.pk,

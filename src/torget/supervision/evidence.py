@@ -48,13 +48,25 @@ def _image_uri(sha256: str, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
-def render_pdf(record: Record, *, reason_label: str, by_name: str) -> bytes:
-    """The PDF/A bytes for a record in its thread (checked by pdfa.render)."""
-    thread = list(
-        Record.objects.filter(
-            channel_id=record.channel_id, thread_platform_id=record.thread_platform_id
-        ).order_by("created_at", "id")[:MAX_THREAD]
+def render_pdf(
+    record: Record,
+    *,
+    reason_label: str,
+    by_name: str,
+    masked_copy: dict | None = None,
+) -> bytes:
+    """The PDF/A bytes for a record in its thread (checked by pdfa.render).
+
+    The evidence itself is whole. `masked_copy` (the kept evidence's sha256, kept_at and
+    the person it is made for) renders instead the copy shown to people who may not see
+    personal data whole: the same record and thread as Torget held them when the evidence
+    was kept, with personal data masked and a header naming the original."""
+    records = Record.objects.filter(
+        channel_id=record.channel_id, thread_platform_id=record.thread_platform_id
     )
+    if masked_copy is not None:
+        records = records.filter(first_seen_at__lte=masked_copy["kept_at"])
+    thread = list(records.order_by("created_at", "id")[:MAX_THREAD])
     media = [
         {**m, "data_uri": _image_uri(m.get("sha256", ""), m.get("mime_type", ""))}
         for m in _media(record)
@@ -69,7 +81,9 @@ def render_pdf(record: Record, *, reason_label: str, by_name: str) -> bytes:
                 "media": media,
                 "reason": reason_label,
                 "by": by_name,
-                "now": timezone.now(),
+                "now": masked_copy["kept_at"] if masked_copy else timezone.now(),
+                "whole": masked_copy is None,
+                "copy": masked_copy,
             },
         )
     target = settings.DATA_DIR / "evidence" / ".render"
@@ -80,6 +94,24 @@ def render_pdf(record: Record, *, reason_label: str, by_name: str) -> bytes:
         return path.read_bytes()
     finally:
         path.unlink(missing_ok=True)
+
+
+def render_masked_copy(evidence, *, for_name: str) -> bytes:
+    """The copy of kept evidence shown to someone without the right to see personal data
+    whole (torget.personal_data.policy): rendered when asked, never stored, and the stored
+    evidence stays as it was kept."""
+    metadata = evidence.metadata or {}
+    return render_pdf(
+        evidence.record,
+        reason_label=metadata.get("reason", ""),
+        by_name=evidence.created_by.name if evidence.created_by_id else "",
+        masked_copy={
+            "sha256": evidence.sha256,
+            "kept_at": evidence.created_at,
+            "for": for_name,
+            "made_at": timezone.now(),
+        },
+    )
 
 
 def keep(record: Record, *, reason_label: str, by_name: str, content: bool = True) -> dict:

@@ -2,6 +2,7 @@
 Every query starts from the person's organisation."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -11,9 +12,11 @@ from django.utils import timezone
 from torget.archive.models import Direction, Record, State
 from torget.channels.models import Channel
 from torget.organisations.models import Person
+from torget.personal_data.masking import MASKED_CATEGORIES
+from torget.personal_data.masking import mask_value as masked
 
 from .models import Evidence, Finding, ItemStatus, PlatformTask, ReviewItem, SupervisionAlarm
-from .services import MASKED_CATEGORIES, SUPERVISORS, day_status, masked
+from .services import SUPERVISORS, day_status
 
 PASS_LIMIT = 200
 
@@ -117,22 +120,29 @@ class Segment:
     hidden: bool = False  # shown masked
 
 
-def segments(text: str, findings: list[Finding], reveal: dict[int, str] | None = None):
+def segments(
+    text: str,
+    findings: list[Finding],
+    reveal: dict[int, str] | None = None,
+    plain: Callable[[str], str] = str,
+) -> list[Segment]:
     """The text cut at the findings: personal data masked (unless revealed), the rest marked.
-    Overlapping findings keep the first."""
+    Overlapping findings keep the first. `plain` shows the text between findings (the
+    policy's `text_for`): personal data the stored findings missed (found by a newer engine)
+    is masked there too."""
     reveal = reveal or {}
     parts, at = [], 0
     for finding in sorted(findings, key=lambda f: (f.start, -f.end)):
         if finding.start < at or finding.end > len(text):
             continue
         if finding.start > at:
-            parts.append(Segment(text[at : finding.start]))
+            parts.append(Segment(plain(text[at : finding.start])))
         value = text[finding.start : finding.end]
         hide = finding.category in MASKED_CATEGORIES and finding.pk not in reveal
         parts.append(Segment(masked(value) if hide else value, finding, hide))
         at = finding.end
     if at < len(text):
-        parts.append(Segment(text[at:]))
+        parts.append(Segment(plain(text[at:])))
     return parts
 
 

@@ -14,7 +14,9 @@ from torget.archive.selectors import record_thread
 from torget.organisations.decorators import person_required
 from torget.organisations.models import Person, Role
 from torget.organisations.services import audit_record
+from torget.personal_data import policy
 
+from . import evidence as evidence_files
 from . import selectors, services
 from .models import Action, Finding, PlatformTask, Reason, ReviewItem
 from .notices import removal_notice
@@ -86,6 +88,7 @@ def channel_pass(request: HttpRequest, slug: str) -> HttpResponse:
             "records": records,
             "flagged": flagged,
             "status": services.day_status(channel, timezone.now()),
+            "may_see_personal_data": policy.sees_whole(person),
         },
     )
 
@@ -103,6 +106,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "supervision/queue.html",
         {
             "items": items,
+            "may_see_personal_data": policy.sees_whole(person),
             "channels": channels,
             "channel": channel,
             "people": Person.objects.filter(
@@ -151,10 +155,12 @@ def _record_page(request, record, reveal=None, status=200) -> HttpResponse:
         "supervision/record.html",
         {
             "record": record,
-            "segments": selectors.segments(record.text, findings, reveal),
+            "segments": selectors.segments(
+                record.text, findings, reveal, plain=policy.text_for(person)
+            ),
             "findings": findings,
             "reveal": reveal or {},
-            "may_unmask": person.has_role(*services.UNMASKERS),
+            "may_unmask": policy.sees_whole(person),
             "may_decide": services.may_supervise(person, record.channel),
             "decisions": decisions,
             "current": current,
@@ -240,10 +246,24 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if not kept.content_kept or not kept.path:
         raise Http404("Only the hash and the facts were kept.")
+    path = settings.DATA_DIR / kept.path
+    if not policy.sees_whole(person):
+        # The evidence stays whole; this person is given a masked rendering of it.
+        data = evidence_files.render_masked_copy(kept, for_name=person.name)
+        audit_record(
+            organisation=person.organisation,
+            actor=person,
+            action="evidence.opened_masked",
+            target=kept,
+            note="masked copy",
+        )
+        response = HttpResponse(data, content_type="application/pdf")
+        name = path.name.removesuffix(".pdf") + "-maskerad.pdf"
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
     audit_record(
         organisation=person.organisation, actor=person, action="evidence.opened", target=kept
     )
-    path = settings.DATA_DIR / kept.path
     return FileResponse(
         path.open("rb"), content_type="application/pdf", filename=path.name, as_attachment=False
     )

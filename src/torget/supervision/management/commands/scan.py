@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from torget.supervision.scanners import Watchlist
-from torget.supervision.scanners.jsonl import scan_json_lines
+from torget.personal_data.scanners import Watchlist
+from torget.personal_data.scanners.jsonl import scan_json_lines
 
 
 def watchlist_from_file(path: str) -> Watchlist:

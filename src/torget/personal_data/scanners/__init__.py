@@ -1,6 +1,6 @@
 """Scanners for personal data and content to act on in comment texts; no database here.
 
-from torget.supervision.scanners import scan, Watchlist
+from torget.personal_data.scanners import scan, Watchlist
 scan("Mitt personnummer är 000101-2384", Watchlist(terms=["bygglov"]))
 """
 
