@@ -113,7 +113,7 @@ def test_finding_repr_does_not_show_the_number():
     assert "189001019802" not in repr(finding)
     assert finding.value == "189001019802"
     assert finding.masked == "18**********"
-    assert finding.scanner == "personal_id/1"
+    assert finding.scanner == "personal_id/2"
 
 
 @pytest.mark.parametrize(
