@@ -10,7 +10,9 @@ wrong check digit, IBAN-like junk), every planted span labelled. Times `scan()` 
 process, prints precision and recall per category, then runs Microsoft Presidio's pattern
 recognizers (phone, e-mail, IBAN, card, and a personnummer PatternRecognizer with a Luhn
 check) with a blank spaCy pipeline on a sample, in its own virtual environment
-(bench/.venv-presidio, created on first run from PyPI). The last line is one JSON object.
+(bench/.venv-presidio, created on first run from PyPI). Then the personal_id scanner on the
+hand-made labelled set (tests/samples/personal_id/labelled.jsonl), by class. The last line is
+one JSON object.
 Goals: >= 50,000 texts/s on one core, personal_id precision and recall >= 0.99, >= 50x
 Presidio's rate.
 """
@@ -37,6 +39,7 @@ from stdnum import luhn  # noqa: E402
 
 from torget.personal_data.scanners import scan  # noqa: E402
 
+LABELLED = ROOT / "tests" / "samples" / "personal_id" / "labelled.jsonl"
 PRESIDIO_VENV = HERE / ".venv-presidio"
 PRESIDIO_PACKAGES = ["presidio-analyzer>=2.2,<3"]
 SHARE = 0.03
@@ -231,6 +234,34 @@ def score(
     return figures
 
 
+def labelled_set_figures() -> dict:
+    """Precision and recall of personal_id on the hand-made labelled set, overall and by class
+    (the same set tests/supervision/test_personal_id_labelled.py checks)."""
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+    by_class: dict[str, tuple[list, list]] = {}
+    for row in rows:
+        labels, found = by_class.setdefault(row["class"], ([], []))
+        labels.append([("personal_id", start, end) for start, end, _ in row["spans"]])
+        found.append(
+            [(f.category, f.start, f.end) for f in scan(row["text"]) if f.category == "personal_id"]
+        )
+    classes = {
+        name: score(labels, found, ("personal_id",))["personal_id"]
+        for name, (labels, found) in sorted(by_class.items())
+    }
+    overall = score(
+        [spans for labels, _ in by_class.values() for spans in labels],
+        [spans for _, found in by_class.values() for spans in found],
+        ("personal_id",),
+    )["personal_id"]
+    return {
+        "lines": len(rows),
+        "precision": overall["precision"],
+        "recall": overall["recall"],
+        "classes": classes,
+    }
+
+
 PRESIDIO_CHILD = r"""
 import json, sys, time
 import spacy
@@ -354,6 +385,18 @@ def main() -> None:
             f"  precision {figures['precision']}  recall {figures['recall']}"
         )
 
+    labelled = labelled_set_figures()
+    print(
+        f"labelled set ({LABELLED.relative_to(ROOT)}, {labelled['lines']:,} lines): "
+        f"personal_id precision {labelled['precision']} recall {labelled['recall']}"
+    )
+    for name, figures in labelled["classes"].items():
+        if figures["labels"] or figures["findings"]:
+            print(
+                f"  {name:28} labels {figures['labels']:>4}  findings {figures['findings']:>4}"
+                f"  precision {figures['precision']}  recall {figures['recall']}"
+            )
+
     result = {
         "bench": "scan",
         "n_texts": n,
@@ -365,6 +408,8 @@ def main() -> None:
         "goal_rate_met": rate >= 50_000,
         "goal_personal_id_met": (quality["personal_id"]["precision"] or 0) >= 0.99
         and (quality["personal_id"]["recall"] or 0) >= 0.99,
+        "labelled_set": labelled,
+        "goal_labelled_set_met": labelled["precision"] >= 0.99 and labelled["recall"] >= 0.99,
     }
     if not args.no_presidio:
         presidio = run_presidio(texts[:presidio_n])
