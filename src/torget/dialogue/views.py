@@ -430,6 +430,7 @@ def registrar_queue(request: HttpRequest) -> HttpResponse:
         request,
         "dialogue/registrar.html",
         {
+            "may_see_personal_data": policy.sees_whole(person),
             "waiting": items.filter(case_reference=""),
             "registered": items.exclude(case_reference="")[:100],
             "may_register": person.has_role(Role.REGISTRAR),
