@@ -30,7 +30,14 @@ def raw_shown(raw: str, person: Person) -> str:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return mask_text(raw)
-    return orjson.dumps(mask_data(data)).decode()
+    shown = mask_data(data)
+    return raw if shown == data else orjson.dumps(shown).decode()
+
+
+@dataclass(frozen=True)
+class RawView:
+    number: int
+    raw: str
 
 
 def record_get(*, person: Person, pk: int) -> Record:

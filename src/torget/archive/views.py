@@ -93,7 +93,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     raw = None
     if request.GET.get("raw") == "1":
         raw = [
-            {"number": version.number, "raw": selectors.raw_shown(version.raw, request.person)}
+            selectors.RawView(version.number, selectors.raw_shown(version.raw, request.person))
             for version in services.record_raw_open(person=request.person, record=record)
         ]
     versions = selectors.record_versions(record=record)
