@@ -553,3 +553,44 @@ def test_scan_command(tmp_path, capsys):
     result = orjson.loads(out.getvalue())
     assert result["id"] == 7
     assert {f["category"] for f in result["findings"]} == {"address", "watchlist"}
+
+
+# -- Issue 14: numbers missed next to other words, and digit-control HETUs ------------------
+
+
+def _digit_control_hetu() -> str:
+    for individual in range(2, 900):
+        number = finnish("131052", "-", f"{individual:03d}")
+        if number[-1].isdigit():
+            return number
+    raise AssertionError
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Kan ni kolla ärendet för 19811218-2384?", "19811218-2384"),
+        ("Kan ni kolla ärendet för 811218-2384?", "811218-2384"),
+        ("Min faktura gäller 198112182384, inte min fru.", "198112182384"),
+        ("Ordernr 811218-2384 är fel, det är mitt personnummer", "811218-2384"),
+        ("Referens: 811218 - 2384", "811218 - 2384"),
+        ("Pnr １９８１１２１８－２３８４", "１９８１１２１８－２３８４"),
+        ("Pnr 19811218\u20132384.", "19811218\u20132384"),
+        ("19811218-2384", "19811218-2384"),
+        ("👉19811218-2384👈", "19811218-2384"),
+        ("Hej\n811218-2384\n", "811218-2384"),
+        (f"henkilötunnukseni on {_digit_control_hetu()}.", _digit_control_hetu()),
+        (f"Kiitos, {_digit_control_hetu()} tässä.", _digit_control_hetu()),
+        (f"Henkilötunnus {FI_HETU_2000.lower()}", FI_HETU_2000.lower()),
+    ],
+)
+def test_a_valid_number_is_found_whatever_the_words(text, value):
+    found = of(text, "personal_id")
+    assert [f.value for f in found] == [value]
+
+
+def test_words_for_other_numbers_lower_the_confidence_only():
+    found = of("Kan ni kolla ärendet för 19811218-2384?", "personal_id")[0]
+    plain = of("Skriv till 19811218-2384.", "personal_id")[0]
+    assert found.confidence < plain.confidence
+    assert of("Ordernr 8112182384 har inte kommit.", "personal_id") == []
