@@ -47,9 +47,13 @@ _NEEDS_ASCII = re.compile("[" + "".join(re.escape(chr(c)) for c in _TO_ASCII) + 
 
 def _digits_text(text: str) -> str:
     """The text the number scanners read: Unicode digits, dashes and spaces made ASCII."""
-    if text.isascii() or not _NEEDS_ASCII.search(text):
+    if text.isascii():
         return text
-    return text.translate(_TO_ASCII)
+    try:
+        text.encode("latin-1")  # Swedish, Norwegian, Finnish letters: the common case
+    except UnicodeEncodeError:
+        return text.translate(_TO_ASCII) if _NEEDS_ASCII.search(text) else text
+    return text.translate(_TO_ASCII) if "\u00a0" in text else text
 
 
 def _lower(text: str) -> str:
