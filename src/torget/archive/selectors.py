@@ -1,5 +1,6 @@
 """Reads from the archive, scoped to the acting person's organisation."""
 
+import datetime
 import difflib
 import hashlib
 import html
@@ -55,6 +56,64 @@ def record_get(*, person: Person, pk: int) -> Record:
 class ThreadRow:
     record: Record
     depth: int
+
+
+@dataclass(frozen=True)
+class DisposedInThread:
+    """Records of a thread left out of a document because they were disposed of."""
+
+    count: int
+    decision: str  # the disposal rule's decision reference and date, or "" when unknown
+
+
+@dataclass(frozen=True)
+class DocumentThread:
+    records: list[Record]
+    disposed: list[DisposedInThread]
+
+
+def thread_for_document(
+    *, record: Record, limit: int, seen_by: datetime.datetime | None = None
+) -> DocumentThread:
+    """The record's thread as a document (evidence, a registrar's package) may show it:
+    disposed records (also after the purge) are left out and only counted, per disposal
+    rule. The record itself always stays: it is what the document is about. `seen_by`
+    keeps only the records Torget had seen by then (a copy of evidence kept at that time)."""
+    from django.apps import apps
+    from django.db.models import Count, Q
+
+    thread = Record.objects.filter(
+        channel_id=record.channel_id, thread_platform_id=record.thread_platform_id
+    )
+    if seen_by is not None:
+        thread = thread.filter(first_seen_at__lte=seen_by)
+    records = list(
+        thread.filter(~Q(state=State.DISPOSED) | Q(pk=record.pk)).order_by("created_at", "id")[
+            :limit
+        ]
+    )
+    disposed_ids = list(
+        thread.filter(state=State.DISPOSED).exclude(pk=record.pk).values_list("pk", flat=True)
+    )
+    disposed: list[DisposedInThread] = []
+    if disposed_ids:
+        tombstone = apps.get_model("disposal", "Tombstone")
+        by_rule = (
+            tombstone.objects.filter(
+                record_id__in=disposed_ids, evidence__isnull=True, undone_at__isnull=True
+            )
+            .values("rule__decision_reference", "rule__decision_date")
+            .annotate(count=Count("record_id", distinct=True))
+            .order_by("rule__decision_date", "rule__decision_reference")
+        )
+        counted = 0
+        for row in by_rule:
+            decision = f"{row['rule__decision_reference']} ({row['rule__decision_date']:%Y-%m-%d})"
+            disposed.append(DisposedInThread(count=row["count"], decision=decision))
+            counted += row["count"]
+        if counted < len(disposed_ids):
+            disposed.append(DisposedInThread(count=len(disposed_ids) - counted, decision=""))
+    return DocumentThread(records=records, disposed=disposed)
 
 
 def record_thread(*, record: Record, limit: int = 500) -> list[ThreadRow]:

@@ -15,12 +15,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from torget.archive.models import Record
+from torget.archive.selectors import thread_for_document
 from torget.documents import pdfa
 
 from .models import Registration
 
 PACKAGE_VERSION = 1
+MAX_THREAD = 500
 
 
 def registration_dir() -> Path:
@@ -35,11 +36,7 @@ def write_package(registration: Registration) -> Path:
     temporary = registration_dir() / f".{name}.part"
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir(parents=True)
-    thread = list(
-        Record.objects.filter(
-            channel=channel, thread_platform_id=record.thread_platform_id
-        ).order_by("created_at", "id")[:500]
-    )
+    thread = thread_for_document(record=record, limit=MAX_THREAD)
     with translation.override("sv"):
         html = render_to_string(
             "dialogue/registration_pdf.html",
@@ -47,7 +44,8 @@ def write_package(registration: Registration) -> Path:
                 "registration": registration,
                 "record": record,
                 "channel": channel,
-                "thread": thread,
+                "thread": thread.records,
+                "disposed": thread.disposed,
                 "now": timezone.now(),
             },
         )

@@ -129,8 +129,6 @@ def _render_pdf(html: str, path: str, epoch: int) -> tuple[int, dict[str, int]]:
     fontTools stamps every font subset it writes with the current time unless
     SOURCE_DATE_EPOCH is set; `epoch` (from the data) keeps the PDF bytes repeatable.
     """
-    from weasyprint.urls import URLFetcher
-
     found: dict[str, int] = {}
     counted = []
 
@@ -140,13 +138,12 @@ def _render_pdf(html: str, path: str, epoch: int) -> tuple[int, dict[str, int]]:
             for anchor in page.anchors:
                 found.setdefault(anchor, number)
 
-    # The HTML carries no resources; data: URIs are the only thing WeasyPrint may read.
-    fetcher = URLFetcher(allowed_protocols=("data",), allow_redirects=False)
+    # The HTML carries no resources: the renderer reads nothing at all (documents/pdfa.py).
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
-        pdfa.render(html, Path(path), identifier=identifier, url_fetcher=fetcher, inspect=inspect)
+        pdfa.render(html, Path(path), identifier=identifier, inspect=inspect)
     finally:
         if previous is None:
             del os.environ["SOURCE_DATE_EPOCH"]

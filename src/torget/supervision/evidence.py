@@ -6,7 +6,6 @@ class "removal-evidence-10y"). Child sexual abuse material is the exception: onl
 and the metadata are kept, never the content (and the record's media files are purged).
 """
 
-import base64
 import datetime
 import hashlib
 import json
@@ -20,7 +19,9 @@ from django.utils import timezone, translation
 
 from torget.archive import blobs
 from torget.archive.models import Blob, Record
-from torget.documents import pdfa
+from torget.archive.selectors import thread_for_document
+from torget.documents import images, pdfa
+from torget.documents.filetypes import HEAD_BYTES, sniff
 
 RETENTION_YEARS = 10
 MAX_THREAD = 300
@@ -34,18 +35,41 @@ def _media(record: Record) -> list[dict]:
     return orjson.loads(version.content).get("media", [])
 
 
-def _image_uri(sha256: str, mime: str) -> str:
-    """A data: URI for a stored image, so the PDF carries it (WeasyPrint fetches nothing)."""
-    if not sha256 or not mime.startswith("image/"):
-        return ""
-    try:
-        with blobs.open_blob(sha256) as handle:
-            data = handle.read(MAX_IMAGE_BYTES + 1)
-    except OSError:
-        return ""
-    if len(data) > MAX_IMAGE_BYTES:
-        return ""
-    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+def _pictures(record: Record) -> tuple[list[dict], dict[str, images.Picture]]:
+    """The record's media as the evidence shows them, and the pictures handed to the renderer.
+
+    A stored file is judged by its bytes, not by the type its import declared: a raster
+    picture is drawn again (documents/images.py); an SVG drawing, a file that is no picture,
+    and one too large are listed with the reason they are not shown, and their hash.
+    """
+    shown, resources = [], {}
+    for number, entry in enumerate(_media(record)):
+        sha, declared = entry.get("sha256", ""), entry.get("mime_type", "")
+        item = {**entry, "real_type": "", "src": "", "not_shown": ""}
+        shown.append(item)
+        if not sha:
+            continue
+        try:
+            with blobs.open_blob(sha) as handle:
+                data = handle.read(MAX_IMAGE_BYTES + 1)
+        except OSError:
+            if declared.startswith("image/"):
+                item["not_shown"] = "missing"
+            continue
+        item["real_type"] = sniff(data[:HEAD_BYTES])
+        if not (declared.startswith("image/") or item["real_type"].startswith("image/")):
+            continue  # video, sound, documents: listed, never drawn
+        if len(data) > MAX_IMAGE_BYTES:
+            item["not_shown"] = "too_large"
+            continue
+        picture = images.picture_for_pdf(data)
+        if isinstance(picture, images.NotShown):
+            item["not_shown"] = picture.reason
+            continue
+        name = f"media-{number}"
+        resources[name] = picture
+        item["src"] = pdfa.resource_url(name)
+    return shown, resources
 
 
 def render_pdf(
@@ -61,24 +85,23 @@ def render_pdf(
     the person it is made for) renders instead the copy shown to people who may not see
     personal data whole: the same record and thread as Torget held them when the evidence
     was kept, with personal data masked and a header naming the original."""
-    records = Record.objects.filter(
-        channel_id=record.channel_id, thread_platform_id=record.thread_platform_id
+    thread = thread_for_document(
+        record=record,
+        limit=MAX_THREAD,
+        seen_by=masked_copy["kept_at"] if masked_copy is not None else None,
     )
-    if masked_copy is not None:
-        records = records.filter(first_seen_at__lte=masked_copy["kept_at"])
-    thread = list(records.order_by("created_at", "id")[:MAX_THREAD])
-    media = [
-        {**m, "data_uri": _image_uri(m.get("sha256", ""), m.get("mime_type", ""))}
-        for m in _media(record)
-    ]
+    media, resources = _pictures(record)
     with translation.override("sv"):
         html = render_to_string(
             "supervision/evidence_pdf.html",
             {
                 "record": record,
                 "channel": record.channel,
-                "thread": thread,
+                "thread": thread.records,
+                "disposed": thread.disposed,
                 "media": media,
+                "max_megabytes": MAX_IMAGE_BYTES // 1024**2,
+                "max_megapixels": images.MAX_PIXELS // 1_000_000,
                 "reason": reason_label,
                 "by": by_name,
                 "now": masked_copy["kept_at"] if masked_copy else timezone.now(),
@@ -90,7 +113,7 @@ def render_pdf(
     target.mkdir(parents=True, exist_ok=True)
     path = target / f"{record.pk}-{timezone.now():%Y%m%d%H%M%S%f}.pdf"
     try:
-        pdfa.render(html, path)
+        pdfa.render(html, path, resources=resources)
         return path.read_bytes()
     finally:
         path.unlink(missing_ok=True)
