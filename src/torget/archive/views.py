@@ -1,12 +1,14 @@
 """The archive's pages: search, and a record in its thread with its versions and proof."""
 
 import datetime
+import mimetypes
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from torget.dialogue.services import may_answer
+from torget.documents.filetypes import HEAD_BYTES, INLINE_SAFE, sniff
 from torget.organisations.decorators import person_required
 from torget.personal_data import policy
 from torget.personal_data.masking import mask_text
@@ -136,9 +138,24 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @person_required
 def media(request: HttpRequest, sha256: str) -> FileResponse:
+    """A stored media file. Its type is what its bytes show, never what an import declared
+    (a blob is stored once for every organisation that imported it): raster pictures, video
+    and sound are shown inline; anything else, SVG and HTML above all, is only downloaded."""
     blob = selectors.blob_get(person=request.person, sha256=sha256)
-    response = FileResponse(
-        blobs.open_blob(blob.sha256), content_type=blob.mime_type or "application/octet-stream"
+    handle = blobs.open_blob(blob.sha256)
+    real = sniff(handle.read(HEAD_BYTES))
+    handle.seek(0)
+    inline = real in INLINE_SAFE
+    extension = {"application/xml": ".xml", "application/octet-stream": ".bin"}.get(
+        real, mimetypes.guess_extension(real) or ".bin"
     )
+    response = FileResponse(
+        handle,
+        content_type=real,
+        as_attachment=not inline,
+        filename=f"{blob.sha256[:16]}{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
