@@ -172,6 +172,16 @@ TORGET_EARK_PYTHON = os.environ.get(
 # TORGET_QUESTION_LOOKBACK_DAYS: only comments newer than this become questions in the inbox,
 # so that importing years of history does not fill it with questions no one can answer now.
 TORGET_QUESTION_LOOKBACK_DAYS = int(os.environ.get("TORGET_QUESTION_LOOKBACK_DAYS", "14"))
+# TORGET_IMPORT_MAX_UNPACKED_GB, TORGET_IMPORT_MAX_FILES, TORGET_IMPORT_MAX_RATIO: an export
+# (a zip) is refused when it would unpack to more than this many GiB in all, holds more files,
+# or has a file that expands more than this many times (ordinary text compresses 5-20 times,
+# a zip bomb thousands). The bytes are also counted as they are unpacked: a zip that lies
+# about its sizes is stopped when its real bytes pass them.
+TORGET_IMPORT_MAX_UNPACKED_BYTES = int(
+    float(os.environ.get("TORGET_IMPORT_MAX_UNPACKED_GB", "64")) * 1024**3
+)
+TORGET_IMPORT_MAX_FILES = int(os.environ.get("TORGET_IMPORT_MAX_FILES", "1000000"))
+TORGET_IMPORT_MAX_RATIO = int(os.environ.get("TORGET_IMPORT_MAX_RATIO", "200"))
 
 # TORGET_TIME_ZONE: the zone dates are shown in. Everything is stored in UTC.
 TIME_ZONE = os.environ.get("TORGET_TIME_ZONE", "Europe/Stockholm")

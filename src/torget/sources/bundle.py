@@ -3,7 +3,9 @@
 Readers see only relative names and streams, never the disk layout, so one reader serves the
 zip a platform hands out and the folder a person unpacked it into. A zip is checked before
 anything is read from it: a member named outside the export (an absolute path, `..`) or one
-that would unpack to far more than it weighs (a zip bomb) refuses the whole file.
+that would unpack to far more than it weighs (a zip bomb), more files or more bytes than the
+settings allow, refuses the whole file; while it is read, the bytes are counted, so a zip that
+lies about its sizes is stopped when its real bytes pass them.
 """
 
 import fnmatch
@@ -11,21 +13,26 @@ import io
 import os
 import shutil
 import stat
+import struct
 import tempfile
 import zipfile
 import zlib
 from collections import deque
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
 __all__ = ["Bundle", "BundleError", "open_bundle"]
 
-# A zip may unpack to at most this much in all, and no member may expand more than
-# MAX_RATIO times (ordinary text compresses 5-20 times; bombs compress thousands of times).
-MAX_UNPACKED_BYTES = 256 * 1024**3
+# The limits on a zip are settings (TORGET_IMPORT_MAX_UNPACKED_GB, _FILES, _RATIO; see
+# settings.py); these are their defaults when Django's settings do not say.
+MAX_UNPACKED_BYTES = 64 * 1024**3
 MAX_RATIO = 200
+MAX_MEMBERS = 1_000_000
 RATIO_FLOOR_BYTES = 10 * 1024**2  # small members may compress as well as they like
-MAX_MEMBERS = 2_000_000
+# Readers may read a file more than once (to recognise the export, to count, to import):
+# the bytes unpacked in all may reach this many times the limit before the zip is stopped.
+READ_PASSES = 3
 KEEP_UNPACKED = 256
 _MEDIA = ".jpg .jpeg .png .gif .webp .heic .heif .bmp .tif .tiff .svg .mp4 .mov .m4v .webm"
 _MORE_MEDIA = ".avi .mkv .mp3 .m4a .aac .ogg .oga .opus .wav .flac .pdf"
@@ -44,12 +51,52 @@ class DamagedFile(OSError):
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
 
 
-class _GuardedMember(io.RawIOBase):
-    """A zip member's stream whose read errors all arrive as DamagedFile, naming the file."""
+@dataclass(frozen=True)
+class Limits:
+    """How far a zip may go: in bytes unpacked in all, files, and expansion of one file."""
 
-    def __init__(self, stream, name: str) -> None:
+    unpacked_bytes: int
+    members: int
+    ratio: int
+
+    @classmethod
+    def from_settings(cls) -> "Limits":
+        from django.conf import settings
+
+        return cls(
+            unpacked_bytes=getattr(
+                settings, "TORGET_IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES
+            ),
+            members=getattr(settings, "TORGET_IMPORT_MAX_FILES", MAX_MEMBERS),
+            ratio=getattr(settings, "TORGET_IMPORT_MAX_RATIO", MAX_RATIO),
+        )
+
+
+class _Counter:
+    """The bytes a zip has really unpacked so far, across every file read from it."""
+
+    def __init__(self, limits: Limits, label: str) -> None:
+        self.limits = limits
+        self.label = label
+        self.total = 0
+
+
+class _GuardedMember(io.RawIOBase):
+    """A zip member's stream whose read errors all arrive as DamagedFile, naming the file.
+
+    It counts the bytes as they come out: a file that gives more than its declared size, or
+    expands past the ratio limit, or a zip whose files together pass the unpacked limit, is
+    stopped there, whatever the zip's directory claimed.
+    """
+
+    def __init__(
+        self, stream, name: str, info: zipfile.ZipInfo | None = None, counter=None
+    ) -> None:
         self._stream = stream
         self._name = name
+        self._info = info
+        self._counter = counter
+        self._read = 0
 
     def readable(self) -> bool:
         return True
@@ -71,8 +118,32 @@ class _GuardedMember(io.RawIOBase):
             data = self._stream.read(len(buffer))
         except _ZIP_ERRORS as error:
             raise DamagedFile(f"{self._name} is damaged inside the zip ({error})") from None
+        if self._info is not None and self._counter is not None:
+            self._count(len(data))
         buffer[: len(data)] = data
         return len(data)
+
+    def _count(self, size: int) -> None:
+        info, counter, limits = self._info, self._counter, self._counter.limits
+        self._read += size
+        counter.total += size
+        if self._read > info.file_size:
+            raise DamagedFile(
+                f"{self._name} unpacks to more than the {info.file_size:,} bytes the zip "
+                "declares for it; refused (a zip bomb, or a damaged file)"
+            )
+        if self._read > RATIO_FLOOR_BYTES and self._read > limits.ratio * max(
+            info.compress_size, 1
+        ):
+            raise DamagedFile(
+                f"{self._name} expands more than {limits.ratio} times; refused "
+                "(a zip bomb, or a damaged file)"
+            )
+        if counter.total > READ_PASSES * limits.unpacked_bytes:
+            raise DamagedFile(
+                f"{counter.label} has unpacked more than {READ_PASSES} × "
+                f"{limits.unpacked_bytes:,} bytes; nothing more is read from it"
+            )
 
     def close(self) -> None:
         try:
@@ -202,8 +273,13 @@ class FolderBundle(Bundle):
 
 
 class ZipBundle(Bundle):
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: Limits | None = None) -> None:
         self.label = str(path)
+        self.limits = limits or Limits.from_settings()
+        self._counter = _Counter(self.limits, path.name)
+        # The member count the zip declares is checked before its directory is read: a
+        # directory of millions of entries would fill the memory before any check.
+        _check_declared_members(path, self.limits)
         try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as error:
@@ -213,15 +289,16 @@ class ZipBundle(Bundle):
         self._unpacked = 0
         self._recent: deque[Path] = deque()
         try:
-            self._index(path.name)
+            self._index(path.name, path.stat().st_size)
         except BundleError:
             self.zip.close()
             raise
 
-    def _index(self, label: str) -> None:
+    def _index(self, label: str, size: int) -> None:
+        limits = self.limits
         infos = self.zip.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise BundleError(f"{label} holds more than {MAX_MEMBERS:,} files; refused")
+        if len(infos) > limits.members:
+            raise BundleError(_too_many(label, len(infos), limits))
         total = 0
         for info in infos:
             name = info.filename
@@ -234,19 +311,25 @@ class ZipBundle(Bundle):
             if info.is_dir() or stat.S_ISLNK(info.external_attr >> 16):
                 continue
             total += info.file_size
-            if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(
+            if info.header_offset + info.compress_size > size:
+                # It would hide a high ratio behind a compressed size the file cannot hold.
+                raise BundleError(
+                    f"{label} is refused: {name[:200]!r} declares more compressed bytes than "
+                    "the zip holds (a zip bomb, or a damaged file)."
+                )
+            if info.file_size > RATIO_FLOOR_BYTES and info.file_size > limits.ratio * max(
                 info.compress_size, 1
             ):
                 raise BundleError(
                     f"{label} is refused: {name[:200]!r} would unpack to "
-                    f"{info.file_size:,} bytes from {info.compress_size:,} "
-                    "(a zip bomb, or a damaged file)."
+                    f"{info.file_size:,} bytes from {info.compress_size:,}, more than "
+                    f"{limits.ratio} times as much (a zip bomb, or a damaged file)."
                 )
             self._infos[name] = info
-        if total > MAX_UNPACKED_BYTES:
+        if total > limits.unpacked_bytes:
             raise BundleError(
-                f"{label} is refused: it would unpack to {total:,} bytes, "
-                f"more than the limit of {MAX_UNPACKED_BYTES:,}."
+                f"{label} is refused: it would unpack to {total:,} bytes, more than the "
+                f"limit of {limits.unpacked_bytes:,} (TORGET_IMPORT_MAX_UNPACKED_GB)."
             )
 
     def names(self) -> list[str]:
@@ -258,7 +341,8 @@ class ZipBundle(Bundle):
             member = self.zip.open(self._infos[name])
         except _ZIP_ERRORS as error:
             raise DamagedFile(f"{name} cannot be read from the zip ({error})") from None
-        return io.BufferedReader(_GuardedMember(member, name), 1024 * 1024)
+        guarded = _GuardedMember(member, name, self._infos[name], self._counter)
+        return io.BufferedReader(guarded, 1024 * 1024)
 
     def size(self, name: str) -> int:
         return self._infos[name].file_size
@@ -284,6 +368,28 @@ class ZipBundle(Bundle):
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
+
+
+def _too_many(label: str, count: int, limits: Limits) -> str:
+    return (
+        f"{label} is refused: it holds {count:,} files, more than the limit of "
+        f"{limits.members:,} (TORGET_IMPORT_MAX_FILES)."
+    )
+
+
+def _check_declared_members(path: Path, limits: Limits) -> None:
+    """Refuse a zip whose end record declares more members than the limit, reading only
+    that record (zipfile's own reader of it)."""
+    try:
+        with path.open("rb") as handle:
+            end = zipfile._EndRecData(handle)
+    except (OSError, zipfile.BadZipFile, struct.error):
+        return  # zipfile says what is wrong, in its own words, just after
+    if not end:
+        return
+    declared = end[zipfile._ECD_ENTRIES_TOTAL]
+    if declared > limits.members:
+        raise BundleError(_too_many(path.name, declared, limits))
 
 
 def _unsafe_name(name: str) -> str:
