@@ -157,9 +157,19 @@ WATCHERS = (Role.SECURITY_OFFICER, Role.COMMUNICATOR, Role.ORG_ADMIN)
 
 @transaction.atomic
 def watch_add(
-    *, person: Person, value: str, channel: Channel | None = None, note: str = ""
+    *,
+    person: Person,
+    value: str,
+    channel: Channel | None = None,
+    channel_slug: str = "",
+    note: str = "",
 ) -> WatchEntry:
+    """Add a term to the watch list: for one channel (given, or named by `channel_slug`
+    among the channels the person supervises) or, with neither, for every channel. A slug
+    that names no such channel is refused: it never silently widens to every channel."""
     from torget.personal_data.scanners import Watchlist
+
+    from .selectors import supervised_channels
 
     if not person.has_role(*WATCHERS):
         raise PermissionDenied(
@@ -170,6 +180,17 @@ def watch_add(
         )
     if channel is not None and channel.organisation_id != person.organisation_id:
         raise PermissionDenied
+    channel_slug = channel_slug.strip()
+    if channel is None and channel_slug:
+        channel = supervised_channels(person=person).filter(slug=channel_slug).first()
+        if channel is None:
+            raise SupervisionRefused(
+                _(
+                    "There is no channel “%(channel)s” among the channels you supervise, so "
+                    "nothing was added. Choose one of them, or all channels."
+                )
+                % {"channel": channel_slug[:100]}
+            )
     value = value.strip()
     if not value or value.startswith("#"):
         raise SupervisionRefused(_("Write a term, a phrase, or re: and a pattern."))

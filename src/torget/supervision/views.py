@@ -293,11 +293,10 @@ def watch_list(request: HttpRequest) -> HttpResponse:
                 services.watch_remove(person=person, entry=entry)
                 messages.success(request, _("Removed from the watch list."))
             else:
-                channel = channels.filter(slug=request.POST.get("channel", "")).first()
                 services.watch_add(
                     person=person,
                     value=request.POST.get("value", ""),
-                    channel=channel,
+                    channel_slug=request.POST.get("channel", ""),
                     note=request.POST.get("note", ""),
                 )
                 messages.success(
