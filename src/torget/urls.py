@@ -66,6 +66,7 @@ urlpatterns = [
     path("organisation/", organisation_views.people, name="people"),
     path("organisation/personer/ny/", organisation_views.person_new, name="person_new"),
     path("organisation/personer/<int:pk>/", organisation_views.person_edit, name="person_edit"),
+    path("api-nycklar/", organisation_views.api_tokens, name="api_tokens"),
     path("kanaler/", public_views.channel_list, name="public_channels"),
     path("kanaler.json", public_views.channel_list_json, name="public_channels_json"),
     path("kanaler.csv", public_views.channel_list_csv, name="public_channels_csv"),

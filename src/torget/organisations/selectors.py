@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from .access import check_role
-from .models import AuditEvent, Person, Role, Unit
+from .models import ApiToken, AuditEvent, Person, Role, Unit
 
 AUDIT_READERS = (Role.AUDITOR, Role.ORG_ADMIN)
 
@@ -67,3 +67,29 @@ def person_get(*, person: Person, pk: int) -> Person:
         )
     except Person.DoesNotExist:
         raise Http404("No such person.") from None
+
+
+def api_tokens_list(*, person: Person, everyone: bool = False) -> QuerySet[ApiToken]:
+    """The person's own API tokens; with `everyone`, every token in the organisation (only
+    for organisation administrators). Newest first; revoked ones stay listed."""
+    tokens = ApiToken.objects.select_related("person")
+    if everyone:
+        check_role(person, (Role.ORG_ADMIN,))
+        tokens = tokens.filter(person__organisation_id=person.organisation_id)
+    else:
+        tokens = tokens.filter(person=person)
+    return tokens.order_by("-created_at", "-id")
+
+
+def api_token_get(*, person: Person, pk: int) -> ApiToken:
+    """A token the person may act on: their own, or (administrators) any in the
+    organisation; 404 for anything else, so ids cannot be guessed."""
+    tokens = ApiToken.objects.select_related("person").filter(
+        person__organisation_id=person.organisation_id
+    )
+    if not person.has_role(Role.ORG_ADMIN):
+        tokens = tokens.filter(person=person)
+    token = tokens.filter(pk=pk).first()
+    if token is None:
+        raise Http404("No such API token.")
+    return token

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -145,6 +145,40 @@ def api_token_create(*, person: Person, name: str) -> tuple[ApiToken, str]:
         organisation=person.organisation, actor=person, action="api_token.create", target=token
     )
     return token, f"tg_{prefix}_{secret}"
+
+
+class TokenRefused(ValidationError):
+    """A token that cannot be revoked (already revoked), with a sentence saying why."""
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Person | None, token: ApiToken, note: str = "") -> ApiToken:
+    """Revoke a token for good: from then on it gives 401. A person revokes their own;
+    an organisation administrator anyone's in the organisation; `actor` None is the
+    operator at the command line. Audited either way."""
+    token = ApiToken.objects.select_for_update().select_related("person").get(pk=token.pk)
+    if actor is not None and actor.pk != token.person_id:
+        if actor.organisation_id != token.person.organisation_id:
+            raise PermissionDenied
+        check_role(actor, ADMINS)
+    if token.revoked_at is not None:
+        raise TokenRefused(_("The key was already revoked."))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        organisation=token.person.organisation,
+        actor=actor,
+        action="api_token.revoke",
+        target=token,
+        after={
+            "person": token.person_id,
+            "name": token.name,
+            "prefix": token.prefix,
+            "revoked_at": token.revoked_at.isoformat(),
+        },
+        note=note,
+    )
+    return token
 
 
 def api_token_authenticate(raw: str) -> Person | None:

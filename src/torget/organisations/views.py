@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from . import selectors, services
 from .decorators import person_required
 from .forms import EditPersonForm, NewPersonForm, UnitForm, attach_domain_errors
+from .models import Role
 from .selectors import audit_events_list, people_list
 
 
@@ -101,3 +102,35 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The changes were saved."))
             return redirect("people")
     return render(request, "organisations/person_form.html", {"form": form, "subject": subject})
+
+
+@person_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """A person's own API keys (name, created, last used; revoke), and for organisation
+    administrators everyone's in the organisation."""
+    person = request.person
+    if request.method == "POST":
+        raw = request.POST.get("revoke", "")
+        token = selectors.api_token_get(person=person, pk=int(raw) if raw.isdigit() else 0)
+        try:
+            services.api_token_revoke(actor=person, token=token)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The key “%(name)s” was revoked. It no longer opens the API.")
+                % {"name": token.name},
+            )
+        return redirect("api_tokens")
+    is_admin = person.has_role(Role.ORG_ADMIN)
+    return render(
+        request,
+        "organisations/api_tokens.html",
+        {
+            "own": selectors.api_tokens_list(person=person),
+            "everyone": selectors.api_tokens_list(person=person, everyone=True)
+            if is_admin
+            else None,
+        },
+    )
