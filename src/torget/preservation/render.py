@@ -283,10 +283,14 @@ class _Snapshot:
             states.append(f"{label} ({_local(row['deleted_seen_at'])})")
         elif state != State.LIVE and not (state == State.EDITED and row["edited_at"]):
             states.append(self.states.get(state, state))
+        disposed = state == DISPOSED
         author = row["author_name"] or "–"
         if row["author_handle"]:
             author = f"{author} (@{row['author_handle'].lstrip('@')})"
-        disposed = state == DISPOSED
+        if disposed:
+            # Disposed of: who wrote it and where it was are gone with the text (the
+            # package keeps only the tombstone's facts), also in the undo window.
+            author = "–"
         return {
             "kind": self.kinds.get(row["kind"], row["kind"]),
             "author": author,
@@ -295,7 +299,7 @@ class _Snapshot:
             "states": states,
             "versions": row["version_count"],
             "platform_id": row["platform_id"],
-            "permalink": row["permalink"],
+            "permalink": "" if disposed else row["permalink"],
             "disposed": disposed,
             "title": "" if disposed else row["title"],
             "text": "" if disposed else row["text"],

@@ -1,5 +1,5 @@
-"""The snapshot's PDF volumes are rendered by the one renderer that fetches nothing: hostile
-text and pictures in the period make no request and carry no local file."""
+"""The snapshot's PDF volumes leak nothing: hostile text and pictures in the period make no
+request and carry no local file, and a disposed record keeps neither its author nor its link."""
 
 import datetime
 
@@ -49,3 +49,31 @@ def test_a_snapshot_of_hostile_records_fetches_nothing(world, listener, tmp_path
     for path in rendered.pdf_files:
         assert not pdf_bytes_hold(path, secrets.marker)
     assert "<img src=" in " ".join(pdf_text(rendered.pdf_files[-1]).split())
+
+
+def test_a_disposed_record_shows_neither_its_author_nor_its_link(world):
+    from pathlib import Path
+
+    from torget.preservation import render
+
+    channel = channel_in(world, "active")
+    snapshot = render._Snapshot(channel, START, END, Path("."), Path("x.warc.gz"), "t", None)
+    row = {
+        "platform_id": "c9",
+        "kind": "comment",
+        "author_name": "Anna Andersson",
+        "author_handle": "anna",
+        "author_is_organisation": False,
+        "created_at": START,
+        "edited_at": None,
+        "deleted_seen_at": None,
+        "state": "disposed",
+        "title": "",
+        "text": "Hemlig text",
+        "permalink": "https://www.facebook.com/exempla/posts/c9",
+        "version_count": 1,
+        "media_content": "",
+    }
+    shown = snapshot._display(row)
+    assert shown["author"] == "–" and shown["permalink"] == "" and shown["text"] == ""
+    assert shown["platform_id"] == "c9"  # the tombstone's facts stay
