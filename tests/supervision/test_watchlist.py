@@ -27,11 +27,12 @@ def test_an_unknown_channel_in_the_form_is_refused_not_widened(client_as, world,
             reverse("supervision_watch"),
             {"value": "vattenverket", "channel": slug},
             follow=True,
-            HTTP_ACCEPT_LANGUAGE="en",
         )
         assert response.status_code == 200
         shown = " ".join(str(m) for m in response.context["messages"])
-        assert "among the channels you supervise, so nothing was added" in shown
+        # The interface speaks Swedish first.
+        assert f"Det finns ingen kanal ”{slug}” bland de kanaler du har tillsyn över" in shown
+        assert "så ingenting lades till" in shown
     assert not WatchEntry.objects.exists()
 
 

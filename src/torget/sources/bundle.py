@@ -96,7 +96,7 @@ class _GuardedMember(io.RawIOBase):
         self._name = name
         self._info = info
         self._counter = counter
-        self._read = 0
+        self._position = 0  # where in the member the next byte comes from
 
     def readable(self) -> bool:
         return True
@@ -106,9 +106,10 @@ class _GuardedMember(io.RawIOBase):
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         try:
-            return self._stream.seek(offset, whence)
+            self._position = self._stream.seek(offset, whence)
         except _ZIP_ERRORS as error:
             raise DamagedFile(f"{self._name} is damaged inside the zip ({error})") from None
+        return self._position
 
     def tell(self) -> int:
         return self._stream.tell()
@@ -125,14 +126,14 @@ class _GuardedMember(io.RawIOBase):
 
     def _count(self, size: int) -> None:
         info, counter, limits = self._info, self._counter, self._counter.limits
-        self._read += size
+        self._position += size
         counter.total += size
-        if self._read > info.file_size:
+        if self._position > info.file_size:
             raise DamagedFile(
                 f"{self._name} unpacks to more than the {info.file_size:,} bytes the zip "
                 "declares for it; refused (a zip bomb, or a damaged file)"
             )
-        if self._read > RATIO_FLOOR_BYTES and self._read > limits.ratio * max(
+        if self._position > RATIO_FLOOR_BYTES and self._position > limits.ratio * max(
             info.compress_size, 1
         ):
             raise DamagedFile(

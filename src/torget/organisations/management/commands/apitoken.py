@@ -3,6 +3,7 @@ person's tokens (USERNAME --list), or revoke one (--revoke PREFIX); revocation i
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from torget.organisations.models import ApiToken, Person
 from torget.organisations.services import api_token_create, api_token_revoke
@@ -52,7 +53,8 @@ class Command(BaseCommand):
         if token is None:
             raise CommandError(f"No API token begins with {prefix!r}.")
         try:
-            api_token_revoke(actor=None, token=token, note="torget apitoken --revoke")
+            with translation.override("en"):
+                api_token_revoke(actor=None, token=token, note="torget apitoken --revoke")
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(f"Revoked {token.prefix} ({token.name}) of {token.person.name}.")
