@@ -1,58 +1,197 @@
-"""Words and stems for Swedish search, the same on SQLite and PostgreSQL.
+"""Words and search terms for Nordic search, the same on SQLite and PostgreSQL.
 
-PostgreSQL's `swedish` configuration and this module both use the Snowball Swedish stemmer,
-so "kommunen" finds "kommun" and "bygglovet" finds "bygglov" on either backend; snippets are
-highlighted here, from the record's own text, identically for both.
+A record's text and a query go through one function, so both backends index and look up the
+same terms (docs/search.md):
+
+- the text is normalised: NFKC (full-width letters, ligatures), lower case, invisible format
+  characters (soft hyphens, zero-width joiners) and stray combining marks removed; accents are
+  folded (é → e, ü → u) but å, ä, ö, æ and ø stay letters, since Swedish and Norwegian treat
+  them as letters of their own;
+- each word becomes a few *terms*: the word itself and its dictionary lemmas in Swedish and
+  Norwegian bokmål (simplemma's lexicons, shipped in its wheel), so "förskolan" gives
+  `förskola`, "böcker" `bok`, "bøkene" `bok`; a word the lexicons do not know is split as a
+  compound on the longest known last part ("snöröjningen" → snö + röjning), and failing that
+  reduced by the Snowball Swedish stemmer;
+- a query word matches a record when they share a term.
+
+Every term is at most MAX_TERM characters (400 bytes of UTF-8, far below PostgreSQL's 2,047
+bytes per lexeme) and a record's terms are capped at MAX_RECORD_TERM_BYTES (below the 1 MB
+tsvector limit), so no text anyone can write stops an import. Snippets are highlighted here,
+from the record's own text, identically for both backends.
 """
 
+import functools
 import html
 import re
 import threading
+import unicodedata
+from collections.abc import Iterable
 
 import Stemmer
 
-WORD = re.compile(r"\w+", re.UNICODE)
+# Lexicons used for lemmas, in this order; a word may have a lemma in each.
+LANGUAGES = ("sv", "nb")
+# A word longer than this is not a word of any language: it is indexed (and looked up) by its
+# first MAX_TERM characters, with no lemma or stem.
+MAX_TERM = 100
+# A record's distinct terms, counted as PostgreSQL stores them (UTF-8 bytes plus a 4-byte
+# entry each, rounded up): past this, further new words of that record are not indexed.
+MAX_RECORD_TERM_BYTES = 512 * 1024
+# A query's words past this many are not searched for.
+MAX_QUERY_WORDS = 32
+# Only so much of a long record's text is read for its snippet.
+SNIPPET_SCAN_CHARS = 200_000
+# Compound splitting: the known last part and the prefix before it have at least these lengths.
+MIN_HEAD = 3
+MIN_PREFIX = 2
+
+WORD = re.compile(r"[^\W_]+")
 # A PyStemmer object must not be shared between threads (the web server's threads, the
 # import's prefetch thread): each thread gets its own.
 _local = threading.local()
+_load_lock = threading.Lock()
+_lexicons: list = []
 
 
-def _stem_words(words: list[str]) -> list[str]:
+def _stemmer() -> Stemmer.Stemmer:
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
-        stemmer = _local.stemmer = Stemmer.Stemmer("swedish", 100_000)
-    return stemmer.stemWords(words)
+        stemmer = _local.stemmer = Stemmer.Stemmer("swedish")
+    return stemmer
 
 
-def words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
+def _load_lexicons() -> list:
+    """The form → lemma lexicons, loaded once per process on first use (about 7 s, 170 MB)."""
+    if not _lexicons:
+        with _load_lock:
+            if not _lexicons:
+                from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+                factory = DefaultDictionaryFactory()
+                _lexicons.extend(factory.get_dictionary(lang) for lang in LANGUAGES)
+    return _lexicons
+
+
+@functools.cache
+def _tables() -> tuple[dict, dict]:
+    """(text table, word table) for str.translate: the first removes invisible format
+    characters and combining marks left over after NFKC; the second folds accented Latin
+    letters to their base letter, except the Nordic letters å ä ö æ ø."""
+    removed: dict[int, None] = {}
+    for cp in (*range(0x30000), *range(0xE0000, 0xE1000)):
+        if unicodedata.category(chr(cp)) in ("Mn", "Me", "Mc", "Cf"):
+            removed[cp] = None
+    folded: dict[int, str] = {}
+    kept = set("åäöæøÅÄÖÆØ")
+    for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        char = chr(cp)
+        if char in kept or not char.isalpha():
+            continue
+        base = unicodedata.normalize("NFD", char)[0]
+        if base != char and base.isascii():
+            folded[cp] = base.lower() if char.islower() else base
+    return removed, folded
+
+
+def normalise(text: str) -> str:
+    """The text as words are read from it: NFKC, lower case, no format characters or stray
+    combining marks."""
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKC", text).translate(_tables()[0]).lower()
+
+
+def tokens(text: str) -> list[str]:
+    """The normalised words of a text, in order."""
+    return WORD.findall(normalise(text))
+
+
+def fold(word: str) -> str:
+    """A normalised word with its accents folded (å ä ö æ ø kept)."""
+    return word if word.isascii() else word.translate(_tables()[1])
+
+
+def _lemmas(word: str) -> set[str]:
+    found = set()
+    for lexicon in _load_lexicons():
+        lemma = lexicon.get(word)
+        if lemma is not None:
+            found.add(lemma.lower())
+    return found
+
+
+@functools.lru_cache(maxsize=200_000)
+def word_terms(word: str) -> tuple[str, ...]:
+    """The terms of one normalised word (see the module's docstring)."""
+    if len(word) > MAX_TERM:
+        return (fold(word[:MAX_TERM]),)
+    if not word.isalpha():  # numbers and codes are not inflected
+        return (fold(word),)
+    lemmas = _lemmas(word)
+    if not lemmas:
+        for start in range(MIN_PREFIX, len(word) - MIN_HEAD + 1):
+            heads = _lemmas(word[start:])
+            if heads:
+                lemmas = {word[:start] + head for head in heads}
+                break
+    if not lemmas:
+        return (_stemmer().stemWord(fold(word)),)
+    terms = {fold(word)} | {fold(lemma)[:MAX_TERM] for lemma in lemmas if lemma.isalpha()}
+    return tuple(sorted(terms))
+
+
+def terms(text: str) -> list[str]:
+    """A text's distinct index terms, in order of first appearance, within the record cap."""
+    found: dict[str, None] = {}
+    for word in dict.fromkeys(tokens(text)):
+        for term in word_terms(word):
+            found[term] = None
+    if len(found) * (4 * MAX_TERM + 8) <= MAX_RECORD_TERM_BYTES:
+        return list(found)
+    kept, budget = [], MAX_RECORD_TERM_BYTES
+    for term in found:
+        cost = len(term.encode()) + 8
+        if cost > budget:
+            break
+        budget -= cost
+        kept.append(term)
+    return kept
+
+
+def query_terms(query: str) -> list[tuple[str, ...]]:
+    """Per query word (the first MAX_QUERY_WORDS distinct ones), the terms any of which a
+    record must hold."""
+    words = list(dict.fromkeys(tokens(query)))[:MAX_QUERY_WORDS]
+    return list(dict.fromkeys(word_terms(word) for word in words))
 
 
 def stems(text: str) -> list[str]:
-    """Distinct stems in order of first appearance."""
-    return list(dict.fromkeys(_stem_words(words(text))))
+    """Snowball Swedish stems, as the index held them before lemmas (kept for comparison:
+    bench/search_quality.py)."""
+    return list(dict.fromkeys(_stemmer().stemWords(tokens(text))))
 
 
-def query_stems(query: str) -> list[str]:
-    return stems(query)
-
-
-def snippet(text: str, wanted: set[str], width: int = 28) -> str:
+def snippet(text: str, wanted: Iterable[str], width: int = 28) -> str:
     """HTML: about `width` words of `text` around the first hit, hits in <mark>."""
-    tokens = list(WORD.finditer(text))
-    if not tokens:
-        return ""
-    token_stems = _stem_words([t.group().lower() for t in tokens])
-    hits = [i for i, stem in enumerate(token_stems) if stem in wanted]
-    first = hits[0] if hits else 0
+    wanted = set(wanted)
+    scanned = text[:SNIPPET_SCAN_CHARS]
+    found = list(WORD.finditer(scanned))
+    if not found:
+        return html.escape(text[:200])
+
+    def is_hit(i: int) -> bool:
+        return any(t in wanted for w in tokens(found[i].group()) for t in word_terms(w))
+
+    first = next((i for i in range(len(found)) if is_hit(i)), 0) if wanted else 0
     start = max(0, first - width // 3)
-    end = min(len(tokens), start + width)
-    begin_char = tokens[start].start() if start > 0 else 0
-    end_char = tokens[end - 1].end() if end < len(tokens) else len(text)
+    end = min(len(found), start + width)
+    hits = [i for i in range(start, end) if wanted and is_hit(i)]
+    begin_char = found[start].start() if start > 0 else 0
+    end_char = found[end - 1].end() if end < len(found) else len(text)
     hit_set = set(hits)
     pieces, cursor = [], begin_char
     for i in range(start, end):
-        token = tokens[i]
+        token = found[i]
         pieces.append(html.escape(text[cursor : token.start()]))
         word = html.escape(token.group())
         pieces.append(f"<mark>{word}</mark>" if i in hit_set else word)
