@@ -201,7 +201,8 @@ def records_search(
         params.append(adapt(_day_start(filters.since)))
     if filters.until:
         where.append("r.created_at < %s")
-        params.append(adapt(_day_start(filters.until + datetime.timedelta(days=1))))
+        until = min(filters.until, _LAST_DAY) + datetime.timedelta(days=1)
+        params.append(adapt(_day_start(until)))
     cursor_at = _cursor(before)
     if cursor_at is not None:
         stamp, record_id = adapt(cursor_at[0]), cursor_at[1]
@@ -285,7 +286,7 @@ def _common_on_sqlite(cursor, match: str) -> bool:
 def _day_start(day: datetime.date) -> datetime.datetime:
     from django.utils import timezone
 
-    day = min(max(day, _FIRST_DAY), _LAST_DAY)
+    day = min(max(day, _FIRST_DAY), _LAST_DAY + datetime.timedelta(days=1))
     return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
 
 
