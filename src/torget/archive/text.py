@@ -111,12 +111,93 @@ def fold(word: str) -> str:
     return word if word.isascii() else word.translate(_tables()[1])
 
 
-def _lemmas(word: str) -> set[str]:
+# Plurals with a changed vowel, a closed class: the lexicons give one lemma per form and
+# often the other reading ("händer" → hända, "tänder" → tända, "bøkene" → bøk "beech").
+# form: lemma, for Swedish and Norwegian bokmål; definite and genitive forms are derived.
+UMLAUT_PLURALS = {
+    **dict.fromkeys(["händer", "händerna"], "hand"),
+    **dict.fromkeys(["länder", "länderna"], "land"),
+    **dict.fromkeys(["stränder", "stränderna"], "strand"),
+    **dict.fromkeys(["tänder", "tänderna"], "tand"),
+    **dict.fromkeys(["ränder", "ränderna"], "rand"),
+    **dict.fromkeys(["bränder", "bränderna"], "brand"),
+    **dict.fromkeys(["änder", "änderna"], "and"),
+    **dict.fromkeys(["stänger", "stängerna"], "stång"),
+    **dict.fromkeys(["tänger", "tängerna"], "tång"),
+    **dict.fromkeys(["nätter", "nätterna"], "natt"),
+    **dict.fromkeys(["städer", "städerna"], "stad"),
+    **dict.fromkeys(["män", "männen"], "man"),
+    **dict.fromkeys(["böcker", "böckerna"], "bok"),
+    **dict.fromkeys(["fötter", "fötterna"], "fot"),
+    **dict.fromkeys(["rötter", "rötterna"], "rot"),
+    **dict.fromkeys(["söner", "sönerna"], "son"),
+    **dict.fromkeys(["bönder", "bönderna"], "bonde"),
+    **dict.fromkeys(["ledamöter", "ledamöterna"], "ledamot"),
+    **dict.fromkeys(["böter", "böterna"], "bot"),
+    **dict.fromkeys(["möss", "mössen"], "mus"),
+    **dict.fromkeys(["löss", "lössen"], "lus"),
+    **dict.fromkeys(["gäss", "gässen"], "gås"),
+    **dict.fromkeys(["döttrar", "döttrarna"], "dotter"),
+    **dict.fromkeys(["bröder", "bröderna"], "bror"),
+    **dict.fromkeys(["mödrar", "mödrarna"], "mor"),
+    **dict.fromkeys(["fäder", "fäderna"], "far"),
+    **dict.fromkeys(["bøker", "bøkene"], "bok"),
+    **dict.fromkeys(["føtter", "føttene"], "fot"),
+    **dict.fromkeys(["røtter", "røttene"], "rot"),
+    **dict.fromkeys(["bønder", "bøndene"], "bonde"),
+    **dict.fromkeys(["menn", "mennene"], "mann"),
+    **dict.fromkeys(["hender", "hendene"], "hånd"),
+    **dict.fromkeys(["tenner", "tennene"], "tann"),
+    **dict.fromkeys(["netter", "nettene"], "natt"),
+    **dict.fromkeys(["stenger", "stengene"], "stang"),
+    **dict.fromkeys(["strender", "strendene"], "strand"),
+    **dict.fromkeys(["brødre", "brødrene"], "bror"),
+    **dict.fromkeys(["fedre", "fedrene"], "far"),
+    **dict.fromkeys(["mødre", "mødrene"], "mor"),
+    **dict.fromkeys(["døtre", "døtrene"], "datter"),
+    **dict.fromkeys(["gjess", "gjessene"], "gås"),
+    **dict.fromkeys(["kyr", "kyrne"], "ku"),
+    **dict.fromkeys(["tær", "tærne"], "tå"),
+    **dict.fromkeys(["knær", "knærne"], "kne"),
+    **dict.fromkeys(["trær", "trærne"], "tre"),
+}
+# Definite endings (and a genitive s after any form) of a word that is not a dictionary form
+# itself: when what is left is a lemma of its own, it is a reading too. The lexicons lack some ("beslutet" → besluten, "vägarna" →
+# vägare). Only endings of two letters or more: "-t" and "-a" would make "matt" a form of
+# "mat" and "matta" one of "matt".
+DEFINITE_ENDINGS = ("arna", "erna", "orna", "ene", "en", "et", "na", "ne")
+
+
+def _lexicon_lemmas(word: str) -> set[str]:
     found = set()
     for lexicon in _load_lexicons():
         lemma = lexicon.get(word)
         if lemma is not None:
             found.add(lemma.lower())
+    extra = UMLAUT_PLURALS.get(word)
+    if extra is not None:
+        found.add(extra)
+    return found
+
+
+def _is_lemma(word: str) -> bool:
+    return word in UMLAUT_PLURALS.values() or any(
+        lexicon.get(word) == word for lexicon in _load_lexicons()
+    )
+
+
+def _lemmas(word: str) -> set[str]:
+    found = _lexicon_lemmas(word)
+    if word in found:  # a dictionary form of its own ("glass", "ordna"): no endings read
+        return found
+    if word.endswith("s") and len(word) > 3:
+        found |= _lexicon_lemmas(word[:-1])
+        if word[:-1] in UMLAUT_PLURALS or _is_lemma(word[:-1]):
+            found.add(word[:-1])
+    for ending in DEFINITE_ENDINGS:
+        base = word[: -len(ending)]
+        if word.endswith(ending) and len(base) >= 2 and _is_lemma(base):
+            found.add(base)
     return found
 
 
