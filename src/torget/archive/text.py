@@ -163,8 +163,8 @@ UMLAUT_PLURALS = {
 }
 # Definite endings (and a genitive s after any form) of a word that is not a dictionary form
 # itself: when what is left is a lemma of its own, it is a reading too. The lexicons lack
-# some ("beslutet" → besluten, "vägarna" → vägare). Only endings of two letters or more: "-t" and "-a" would make "matt" a form of
-# "mat" and "matta" one of "matt".
+# some ("beslutet" → besluten, "vägarna" → vägare). Only endings of two letters or more:
+# "-t" and "-a" would make "matt" a form of "mat" and "matta" one of "matt".
 DEFINITE_ENDINGS = ("arna", "erna", "orna", "ene", "en", "et", "na", "ne")
 
 
