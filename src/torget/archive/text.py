@@ -72,6 +72,12 @@ def _load_lexicons() -> list:
     return _lexicons
 
 
+def preload() -> None:
+    """Load the lexicons and tables now (the web server does, as it starts)."""
+    _load_lexicons()
+    _tables()
+
+
 @functools.cache
 def _tables() -> tuple[dict, dict]:
     """(text table, word table) for str.translate: the first removes invisible format
