@@ -26,6 +26,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
+from itertools import chain
 
 import Stemmer
 
@@ -75,18 +76,24 @@ def _load_lexicons() -> list:
 def preload() -> None:
     """Load the lexicons and tables now (the web server does, as it starts)."""
     _load_lexicons()
-    _tables()
+    _folded()
+
+
+# Characters that may be format characters or combining marks: the soft hyphen and all from
+# U+0300 on. Most Nordic text has none, and is not looked at twice.
+_CANDIDATE = re.compile("[\u00ad\u0300-\U0010ffff]")
+_REMOVED_CATEGORIES = frozenset(("Mn", "Me", "Mc", "Cf"))
+
+
+def _removed(match: re.Match) -> str:
+    char = match.group()
+    return "" if unicodedata.category(char) in _REMOVED_CATEGORIES else char
 
 
 @functools.cache
-def _tables() -> tuple[dict, dict]:
-    """(text table, word table) for str.translate: the first removes invisible format
-    characters and combining marks left over after NFKC; the second folds accented Latin
-    letters to their base letter, except the Nordic letters å ä ö æ ø."""
-    removed: dict[int, None] = {}
-    for cp in (*range(0x30000), *range(0xE0000, 0xE1000)):
-        if unicodedata.category(chr(cp)) in ("Mn", "Me", "Mc", "Cf"):
-            removed[cp] = None
+def _folded() -> dict[int, str]:
+    """A str.translate table folding accented Latin letters to their base letter, except the
+    Nordic letters å ä ö æ ø."""
     folded: dict[int, str] = {}
     kept = set("åäöæøÅÄÖÆØ")
     for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
@@ -96,15 +103,18 @@ def _tables() -> tuple[dict, dict]:
         base = unicodedata.normalize("NFD", char)[0]
         if base != char and base.isascii():
             folded[cp] = base.lower() if char.islower() else base
-    return removed, folded
+    return folded
 
 
 def normalise(text: str) -> str:
-    """The text as words are read from it: NFKC, lower case, no format characters or stray
-    combining marks."""
+    """The text as words are read from it: NFKC, lower case, no format characters (soft
+    hyphens, zero-width joiners) or combining marks left over after NFKC."""
     if text.isascii():
         return text.lower()
-    return unicodedata.normalize("NFKC", text).translate(_tables()[0]).lower()
+    text = unicodedata.normalize("NFKC", text)
+    if _CANDIDATE.search(text):
+        text = _CANDIDATE.sub(_removed, text)
+    return text.lower()
 
 
 def tokens(text: str) -> list[str]:
@@ -114,7 +124,7 @@ def tokens(text: str) -> list[str]:
 
 def fold(word: str) -> str:
     """A normalised word with its accents folded (å ä ö æ ø kept)."""
-    return word if word.isascii() else word.translate(_tables()[1])
+    return word if word.isascii() else word.translate(_folded())
 
 
 # Plurals with a changed vowel, a closed class: the lexicons give one lemma per form and
@@ -229,10 +239,8 @@ def word_terms(word: str) -> tuple[str, ...]:
 
 def terms(text: str) -> list[str]:
     """A text's distinct index terms, in order of first appearance, within the record cap."""
-    found: dict[str, None] = {}
-    for word in dict.fromkeys(tokens(text)):
-        for term in word_terms(word):
-            found[term] = None
+    # Plain loops are too slow here: this runs for every imported item.
+    found = dict.fromkeys(chain.from_iterable(map(word_terms, dict.fromkeys(tokens(text)))))
     if len(found) * (4 * MAX_TERM + 8) <= MAX_RECORD_TERM_BYTES:
         return list(found)
     kept, budget = [], MAX_RECORD_TERM_BYTES
