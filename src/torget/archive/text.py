@@ -45,6 +45,8 @@ SNIPPET_SCAN_CHARS = 200_000
 # Compound splitting: the known last part and the prefix before it have at least these lengths.
 MIN_HEAD = 3
 MIN_PREFIX = 2
+# Longer unknown words are not split (a random string costs a lookup per letter otherwise).
+MAX_COMPOUND = 40
 
 WORD = re.compile(r"[^\W_]+")
 # A PyStemmer object must not be shared between threads (the web server's threads, the
@@ -225,9 +227,9 @@ def word_terms(word: str) -> tuple[str, ...]:
     if not word.isalpha():  # numbers and codes are not inflected
         return (fold(word),)
     lemmas = _lemmas(word)
-    if not lemmas:
+    if not lemmas and len(word) <= MAX_COMPOUND:
         for start in range(MIN_PREFIX, len(word) - MIN_HEAD + 1):
-            heads = _lemmas(word[start:])
+            heads = _lexicon_lemmas(word[start:])
             if heads:
                 lemmas = {word[:start] + head for head in heads}
                 break
