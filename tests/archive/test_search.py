@@ -72,7 +72,8 @@ def test_swedish_inflections_match(world, archive):
     assert ids(records_search(person=world.communicator, query="bygglovet")) == ["4", "2", "1"]
     assert ids(records_search(person=world.communicator, query="kommun")) == ["5", "2", "1"]
     assert ids(records_search(person=world.communicator, query="kommunen")) == ["5", "2", "1"]
-    assert ids(records_search(person=world.communicator, query="förskola")) == ["3"]
+    # "förskolan" (5) is the definite form the Snowball stemmer alone left unstemmed.
+    assert ids(records_search(person=world.communicator, query="förskola")) == ["5", "3"]
 
 
 def test_every_word_must_match(world, archive):

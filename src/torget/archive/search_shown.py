@@ -7,7 +7,7 @@ snippet masks it. So, for those people:
 - a query that names personal data (a number of five digits or more, an e-mail address, a
   personal identity, phone, payment number or address) is refused with a plain sentence;
 - any other query lists a record only if it matches the record as the person is shown it:
-  title and text masked, then stemmed as the index stems them. A query for a part of a
+  title and text masked, then reduced to terms as the index does. A query for a part of a
   number ("1218", "svensson" from an e-mail address) finds nothing it could not see.
   The same holds for the author filter.
 
@@ -23,7 +23,7 @@ from torget.personal_data.masking import mask_text, names_personal_data
 
 from .models import Record
 from .search import PAGE_SIZE, Filters, Page, records_search
-from .text import query_stems, stems
+from .text import query_terms, terms
 
 # Pages of the underlying search read to fill one page of results before giving the rest
 # to the next page's cursor (a page can then be short, never wrong).
@@ -56,7 +56,7 @@ def records_search_shown(
                 "registrars: they are masked for you. Search for other words."
             )
         )
-    wanted = set(query_stems(query))
+    wanted = query_terms(query)
     hits, cursor = [], before
     for _round in range(MAX_ROUNDS):
         page = records_search(
@@ -69,7 +69,7 @@ def records_search_shown(
     return Page(hits, cursor)
 
 
-def _matches_as_shown(record: Record, wanted: set[str], author: str) -> bool:
+def _matches_as_shown(record: Record, wanted: list[tuple[str, ...]], author: str) -> bool:
     if author and author not in {
         mask_text(record.author_name),
         mask_text(record.author_handle),
@@ -82,4 +82,5 @@ def _matches_as_shown(record: Record, wanted: set[str], author: str) -> bool:
     shown = mask_text(whole)
     if shown == whole:
         return True  # nothing masked: the index matched what the person sees
-    return wanted <= set(stems(shown))
+    held = set(terms(shown))
+    return all(set(group) & held for group in wanted)

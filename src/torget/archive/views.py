@@ -27,7 +27,8 @@ def _date(value: str | None) -> datetime.date | None:
 
 
 def filters_from(params, person) -> Filters:
-    channel = params.get("channel", "")
+    # PostgreSQL text cannot hold NUL: such a short name matches no channel.
+    channel = params.get("channel", "").replace("\x00", "\ufffd")
     channel_id = None
     if channel:
         found = selectors.channels_with_records(person=person).filter(slug=channel).first()

@@ -222,9 +222,9 @@ def search_record_ids(
     """Every record of the organisation the archive search finds for `query` (all words,
     any inflection, as on the search page), disposed ones included."""
     from torget.archive.search import _match_params
-    from torget.archive.text import query_stems
+    from torget.archive.text import query_terms
 
-    wanted = query_stems(query)
+    wanted = query_terms(query)
     if not wanted:
         return set()
     match = _match_params(query, wanted)

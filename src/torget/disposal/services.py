@@ -171,9 +171,9 @@ def hold_place(
     if scope == HoldScope.PERSON and not who:
         errors["person"] = _("Give the person's platform id or handle.")
     if scope == HoldScope.SEARCH:
-        from torget.archive.text import query_stems
+        from torget.archive.text import query_terms
 
-        if not query_stems(query):
+        if not query_terms(query):
             errors["query"] = _("Give the words to search for.")
     if not reason.strip():
         errors["reason"] = _("Say why the records are held: the request, case or inquiry.")

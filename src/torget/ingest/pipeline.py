@@ -35,7 +35,7 @@ from django.utils import timezone
 from torget.archive import blobs
 from torget.archive.models import ChainEvent, IngestionRun, RunStatus, State
 from torget.archive.search import index_records, tsvector_literal
-from torget.archive.text import stems
+from torget.archive.text import terms
 from torget.channels.models import Channel
 from torget.sources.base import CapturedItem
 
@@ -146,7 +146,7 @@ class _Pending:
     new: bool = False
     changed: bool = False
     has_media: bool | None = None
-    stems: str = ""
+    terms: str = ""
     item: CapturedItem | None = None
     last_seen: datetime.datetime | None = None
     deleted_at: datetime.datetime | None = None
@@ -242,12 +242,25 @@ class Ingestion:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
-            self.finish()
+            try:
+                self.finish()
+            except BaseException as error:
+                # The last batch, the deletion pass or the closing itself failed: the run is
+                # closed as failed (never left "running"), and the error goes on to the caller.
+                self._stopped(type(error), error)
+                raise
             return
+        self._stopped(exc_type, exc)
+
+    def _stopped(self, exc_type: type[BaseException], exc: BaseException | None) -> None:
         status = (
             RunStatus.INTERRUPTED if issubclass(exc_type, KeyboardInterrupt) else RunStatus.FAILED
         )
-        self.errors.append({"where": "run", "reason": f"{exc_type.__name__}: {exc}"[:1000]})
+        reason = f"The import stopped: {exc_type.__name__}: {exc}"
+        # The reason is kept in a JSON column: no NUL, no lone surrogate (PostgreSQL's jsonb
+        # refuses both), and not too long.
+        reason = reason.replace("\x00", "\ufffd").encode("utf-8", "replace").decode()[:1000]
+        self.errors.append({"where": "run", "reason": reason})
         self._close(status)
 
     def add(self, item: CapturedItem) -> None:
@@ -311,12 +324,12 @@ class Ingestion:
 @dataclass(slots=True)
 class Prepared:
     """An item with what the pipeline computes from it alone, before the transaction: its
-    canonical content and hash, its search stems and its stored media."""
+    canonical content and hash, its search terms and its stored media."""
 
     item: CapturedItem
     content: bytes
     sha256: str
-    stems: str
+    terms: str
     has_media: bool
     blobs: list[tuple[str, int, str]]
 
@@ -328,7 +341,7 @@ def prepare(item: CapturedItem) -> Prepared:
         item=item,
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
-        stems=" ".join(stems(f"{item.title} {item.text}" if item.title else item.text)),
+        terms=" ".join(terms(f"{item.title} {item.text}" if item.title else item.text)),
         has_media=bool(media),
         blobs=stored,
     )
@@ -406,7 +419,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                     new=True,
                     item=item,
                     has_media=has_media,
-                    stems=p.stems,
+                    terms=p.terms,
                     edited_at=item.edited_at,
                 )
                 entry.versions.append((1, item.captured_at, sha, content, item.raw))
@@ -424,7 +437,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                     entry.events.append((ChainEvent.REAPPEARED, sha, item.captured_at))
                     entry.changed = True
                     entry.item = item
-                    entry.stems = p.stems
+                    entry.terms = p.terms
                 elif entry.state in _SHOWN_OR_HIDDEN:
                     # Hidden is not content: a comment approved after moderation (or hidden
                     # later) keeps its version and changes only its state.
@@ -434,7 +447,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                         entry.state = wanted
                         entry.changed = True
                         entry.item = item
-                        entry.stems = p.stems
+                        entry.terms = p.terms
                 counts.unchanged += 1
             elif (
                 entry.edited_at is not None
@@ -459,7 +472,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                 entry.has_media = has_media
                 entry.changed = True
                 entry.item = item
-                entry.stems = p.stems
+                entry.terms = p.terms
                 counts.changed += 1
             if item.deleted_at is not None and entry.state not in (
                 State.DELETED,
@@ -473,7 +486,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                 entry.events.append((ChainEvent.DELETED, entry.sha256, item.deleted_at))
                 entry.changed = True
                 entry.item = item
-                entry.stems = entry.stems or p.stems
+                entry.terms = entry.terms or p.terms
             if entry.last_seen is None or item.captured_at > entry.last_seen:
                 entry.last_seen = item.captured_at
 
@@ -515,7 +528,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                         e.sha256,
                         run.pk,
                         db_time(e.deleted_at),
-                        *((tsvector_literal(e.stems),) if on_postgres else ()),
+                        *((tsvector_literal(e.terms),) if on_postgres else ()),
                     )
                     for pid, e in new
                 ],
@@ -580,7 +593,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
         index_records(
             cursor,
             # On PostgreSQL, new records carry their search vector in the COPY already.
-            [(e.id, e.stems) for e in pending.values() if e.changed or (e.new and _on_sqlite())],
+            [(e.id, e.terms) for e in pending.values() if e.changed or (e.new and _on_sqlite())],
             replaced=[e.id for e in changed],
         )
         newest = max((e.item.created_at for _pid, e in new), default=None)
