@@ -33,7 +33,7 @@ import orjson
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle
 from .clean import safe_text
-from .formats import Found, ReadContext, Reader, json_array_items
+from .formats import Found, ReadContext, Reader, json_array_items, module_readers, register
 from .times import parse_time
 
 __all__ = [
@@ -485,10 +485,16 @@ def _post(
 # The repository reader.
 
 
+@register
 class RepositoryReader(Reader):
     platform = PLATFORM
     name = "bluesky-car"
     label = "Bluesky repository export (CAR)"
+    label_in_sentence = "a Bluesky repository export"
+    expects = (
+        "a Bluesky repository export (a .car file from com.atproto.sync.getRepo or the "
+        "app's Export my data)"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -867,10 +873,13 @@ def _looks_like_bluesky(head: bytes) -> bool:
     return b"at://did:" in head or b"app.bsky." in head
 
 
+@register
 class XrpcReader(Reader):
     platform = PLATFORM
     name = "bluesky-xrpc"
     label = "Bluesky API pages (XRPC JSON)"
+    label_in_sentence = "Bluesky API pages"
+    expects = "saved Bluesky XRPC responses (getAuthorFeed, getPostThread, getPosts, listRecords)"
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -939,4 +948,4 @@ class XrpcReader(Reader):
         yield from items_from_xrpc_page(obj, context)
 
 
-READERS = (RepositoryReader(), XrpcReader())
+READERS = module_readers(__name__)

@@ -33,7 +33,7 @@ from . import formats
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle, BundleError
 from .clean import repair_mojibake, safe_text
-from .formats import Found, ReadContext, Reader
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import from_epoch, parse_time
 
 __all__ = [
@@ -440,6 +440,7 @@ def _export_owner(bundle: Bundle) -> tuple[str, str, frozenset[str]]:
     return full_name, username, frozenset(filter(None, {full_name, username, *links}))
 
 
+@register
 class FacebookExportReader(Reader):
     """The JSON "Download your information" export of a Page (or profile): its posts and the
     comments it wrote. Others' comments on the Page are not in it (use the Graph API)."""
@@ -447,6 +448,11 @@ class FacebookExportReader(Reader):
     platform = PLATFORM
     name = "facebook-export"
     label = "Facebook export"
+    label_in_sentence = "a Facebook export"
+    expects = (
+        'Facebook\'s "Download your information" in JSON: the zip or folder with '
+        "your_facebook_activity/posts/your_posts_1.json, or that file alone"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         posts = natural_order(
@@ -841,12 +847,17 @@ class GraphReader(Reader):
         yield from read_graph_files(bundle, found.details["files"], self.element, context)
 
 
+@register
 class FacebookGraphReader(GraphReader):
     """Saved Facebook Graph API responses: pages of /{page}/feed, /{page}/posts and
     /{post}/comments, single posts and comments, as one JSON file or a folder or zip."""
 
     name = "facebook-graph"
     label = "Facebook Graph API pages"
+    label_in_sentence = "Facebook Graph API pages"
+    expects = (
+        'saved Graph API responses of a page\'s feed or comments ({"data": [...], "paging": ...})'
+    )
 
     def is_page(self, head: bytes) -> bool:
         return bool(_GRAPH_TIME.search(head))
@@ -858,4 +869,4 @@ class FacebookGraphReader(GraphReader):
         return _facebook_element(*args, **kwargs)
 
 
-READERS = (FacebookExportReader(), FacebookGraphReader())
+READERS = module_readers(__name__)

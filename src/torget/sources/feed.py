@@ -29,7 +29,7 @@ from defusedxml.ElementTree import iterparse as DefusedIterParse
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle
 from .clean import html_to_text, safe_text
-from .formats import Found, ReadContext, Reader
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import parse_time
 
 __all__ = ["READERS", "FeedReader", "items_from_feed"]
@@ -83,10 +83,13 @@ def _links(head: str) -> set[str]:
     return links
 
 
+@register
 class FeedReader(Reader):
     platform = "blog"
     name = "feed"
     label = "RSS or Atom feed"
+    label_in_sentence = "an RSS, Atom or JSON feed"
+    expects = "an RSS 2.0, RSS 1.0, Atom or JSON Feed (1.0 or 1.1) file"
 
     def _files(self, bundle: Bundle) -> list[str]:
         names = bundle.names()
@@ -398,4 +401,4 @@ def _plain(value):
     return str(value)
 
 
-READERS = (FeedReader(),)
+READERS = module_readers(__name__)

@@ -8,10 +8,14 @@ methods and knows nothing about the database:
 - `read(bundle, found, context)` streams `CapturedItem`s, and a `SourceError` (naming the
   file, item or key, and the reason) for each part it cannot use, then goes on.
 
-`torget import` asks every reader in `READERS` order; exports come before API pages, and the
-interchange format is handled by the command itself.
+Readers are registered with the `@register` class decorator (one instance each, a name may
+be registered once); `readers()` gives them in the order of PLATFORM_MODULES and, within a
+module, of their definition: exports come before API pages. Tests replace the set with
+`replaced_readers(...)` (or by setting `READERS` with monkeypatch). The interchange format
+is handled by the command itself.
 """
 
+import contextlib
 import importlib
 import re
 from collections.abc import Iterator
@@ -32,6 +36,8 @@ __all__ = [
     "json_array_items",
     "normalise_account",
     "readers",
+    "register",
+    "replaced_readers",
 ]
 
 # One module per platform; each exposes READERS, a tuple of Reader instances.
@@ -87,6 +93,16 @@ class Reader:
     platform: str = ""
     name: str = ""  # "x-archive"
     label: str = ""  # "X archive", for messages
+    # The label as a sentence names it ("an X archive", "X API v2 pages"), and the layout the
+    # reader expects, in plain words, for the message when a file is not in it.
+    label_in_sentence: str = ""
+    expects: str = ""
+
+    def described(self) -> str:
+        if self.label_in_sentence:
+            return self.label_in_sentence
+        article = "an" if self.label[:1] in "AEIOUX" else "a"
+        return f"{article} {self.label}"
 
     def detect(self, bundle: Bundle) -> Found | None:
         raise NotImplementedError
@@ -137,27 +153,60 @@ def normalise_account(value: str) -> str:
     return re.sub(r"[^0-9a-z@._:-]", "", text.replace(" ", ""))
 
 
+_REGISTRY: dict[str, Reader] = {}
+
+
+def register(cls: type[Reader]) -> type[Reader]:
+    """Class decorator: one instance of the reader joins the registry. A second reader with
+    the same name is refused: `--format` must name exactly one."""
+    reader = cls()
+    if not reader.name or not reader.platform:
+        raise ValueError(f"{cls.__name__} needs a name and a platform to be registered")
+    if reader.name in _REGISTRY:
+        raise ValueError(f"a reader named {reader.name!r} is already registered")
+    _REGISTRY[reader.name] = reader
+    return cls
+
+
+def module_readers(module: str) -> tuple[Reader, ...]:
+    """The registered readers defined in one module, in the order they were defined."""
+    return tuple(r for r in _REGISTRY.values() if type(r).__module__ == module)
+
+
 def _load() -> tuple[Reader, ...]:
-    readers: list[Reader] = []
+    ordered: list[Reader] = []
     for module_name in PLATFORM_MODULES:
         module = importlib.import_module(f"{__package__}.{module_name}")
-        readers.extend(module.READERS)
-    return tuple(readers)
+        ordered.extend(module_readers(module.__name__))
+    return tuple(ordered)
 
 
 _loaded: tuple[Reader, ...] | None = None
+_replaced: list[tuple[Reader, ...]] = []
 
 
 def readers() -> tuple[Reader, ...]:
     """Every reader, loaded on first use: the platform modules import this module, so it
     cannot import them while it is itself being imported."""
     global _loaded
+    if _replaced:
+        return _replaced[-1]
     overridden = globals().get("READERS")  # set by a test with monkeypatch
     if overridden is not None:
         return overridden
     if _loaded is None:
         _loaded = _load()
     return _loaded
+
+
+@contextlib.contextmanager
+def replaced_readers(*replacement: Reader) -> Iterator[None]:
+    """Within the block, `readers()` is exactly `replacement` (for tests)."""
+    _replaced.append(tuple(replacement))
+    try:
+        yield
+    finally:
+        _replaced.pop()
 
 
 def __getattr__(name: str):

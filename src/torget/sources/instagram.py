@@ -35,7 +35,7 @@ from .facebook import (
     top_level,
     url_media,
 )
-from .formats import Found, ReadContext, Reader
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import from_epoch, parse_time
 
 __all__ = [
@@ -119,6 +119,7 @@ def _export_owner(bundle: Bundle) -> tuple[str, str]:
     return value("Username").lstrip("@"), value("Name")
 
 
+@register
 class InstagramExportReader(Reader):
     """The JSON "Download your information" export of an Instagram account: its posts,
     stories, reels, and the comments it wrote. Comments by others are not in it."""
@@ -126,6 +127,11 @@ class InstagramExportReader(Reader):
     platform = PLATFORM
     name = "instagram-export"
     label = "Instagram export"
+    label_in_sentence = "an Instagram export"
+    expects = (
+        'Instagram\'s "Download your information" in JSON: the zip or folder with '
+        "your_instagram_activity/content/posts_1.json, or that file alone"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         content = []
@@ -425,6 +431,7 @@ def _user_object(bundle: Bundle, name: str, keys: set[str]) -> tuple[str, frozen
     return f"@{values[0]}", frozenset(values)
 
 
+@register
 class InstagramGraphReader(GraphReader):
     """Saved Instagram Graph API responses: pages of /{ig-user}/media, /{media}/comments and
     /{comment}/replies, single media and comments, as one JSON file or a folder or zip."""
@@ -432,6 +439,8 @@ class InstagramGraphReader(GraphReader):
     platform = PLATFORM
     name = "instagram-graph"
     label = "Instagram Graph API pages"
+    label_in_sentence = "Instagram Graph API pages"
+    expects = 'saved Instagram Graph API responses of media, comments or replies ({"data": [...]})'
 
     def is_page(self, head: bytes) -> bool:
         return bool(_IG_TIME.search(head)) and b'"created_time"' not in head
@@ -443,4 +452,4 @@ class InstagramGraphReader(GraphReader):
         return _instagram_element(*args, **kwargs)
 
 
-READERS = (InstagramExportReader(), InstagramGraphReader())
+READERS = module_readers(__name__)

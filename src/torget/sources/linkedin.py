@@ -24,7 +24,7 @@ import orjson
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle, BundleError
 from .clean import safe_text
-from .formats import Found, ReadContext, Reader
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import parse_time
 
 __all__ = ["READERS", "ExportReader", "export_rows"]
@@ -215,10 +215,16 @@ def _count_rows(bundle: Bundle, name: str, *, merge: bool) -> int | None:
             tail = data[cut:]
 
 
+@register
 class ExportReader(Reader):
     platform = PLATFORM
     name = "linkedin-export"
     label = "LinkedIn export"
+    label_in_sentence = "a LinkedIn export"
+    expects = (
+        "LinkedIn's data export: Shares.csv, Comments.csv or messages.csv (comma- or "
+        "tab-separated, UTF-8 or UTF-16)"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -329,4 +335,4 @@ def _build(build, rows, context, name: str, line: int) -> CapturedItem | SourceE
         return SourceError(f"{name}, line {line}", f"unusable row ({error})")
 
 
-READERS = (ExportReader(),)
+READERS = module_readers(__name__)

@@ -30,7 +30,7 @@ from . import formats
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle, BundleError
 from .clean import html_to_text, safe_text
-from .formats import Found, ReadContext, Reader
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import parse_time
 
 __all__ = [
@@ -100,6 +100,7 @@ def _unexpected(where: str, error: Exception) -> SourceError:
 # The account archive.
 
 
+@register
 class ArchiveReader(Reader):
     """Settings > Import and export > Request your archive: a zip with outbox.json (every
     status as an ActivityStreams activity), actor.json (the account) and the media files."""
@@ -107,6 +108,11 @@ class ArchiveReader(Reader):
     platform = "mastodon"
     name = "mastodon-archive"
     label = "Mastodon archive"
+    label_in_sentence = "a Mastodon archive"
+    expects = (
+        "Mastodon's archive: the zip or folder with outbox.json (actor.json and "
+        "media_attachments/ beside it), or outbox.json alone"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -605,12 +611,15 @@ def _version_item(edit: dict, at, first: bool, current: CapturedItem) -> Capture
     )
 
 
+@register
 class RestApiReader(Reader):
     """Responses of the REST API saved as JSON files: one file, or a folder or zip of them."""
 
     platform = "mastodon"
     name = "mastodon-api"
     label = "Mastodon API pages"
+    label_in_sentence = "Mastodon API pages"
+    expects = "saved Mastodon REST responses: statuses lists, a status's context or history"
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -796,4 +805,4 @@ def _find_statuses(bundle: Bundle, names: list[str], wanted: set[str]) -> dict[s
     return found
 
 
-READERS = (ArchiveReader(), RestApiReader())
+READERS = module_readers(__name__)

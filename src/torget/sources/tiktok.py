@@ -23,7 +23,7 @@ import orjson
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle
 from .clean import safe_text
-from .formats import Found, ReadContext, Reader, normalise_account
+from .formats import Found, ReadContext, Reader, module_readers, normalise_account, register
 from .times import parse_time
 
 __all__ = ["READERS", "TikTokExportReader"]
@@ -102,10 +102,13 @@ def _scan(call, stream, default):
         return default
 
 
+@register
 class TikTokExportReader(Reader):
     platform = "tiktok"
     name = "tiktok-export"
     label = "TikTok export"
+    label_in_sentence = "a TikTok export"
+    expects = "TikTok's data download in JSON: user_data_tiktok.json (or user_data.json)"
 
     def _file(self, bundle: Bundle) -> str | None:
         name = bundle.first(*EXPORT_PATTERNS)
@@ -277,4 +280,4 @@ def _item(section: str, prefix: str, element: dict, user: str, context: ReadCont
     )
 
 
-READERS = (TikTokExportReader(),)
+READERS = module_readers(__name__)

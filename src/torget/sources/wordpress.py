@@ -30,7 +30,7 @@ from . import formats
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle
 from .clean import html_to_text, safe_text
-from .formats import Found, ReadContext, Reader
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import parse_time
 
 __all__ = [
@@ -132,10 +132,13 @@ def _number(value: str, key: str) -> str:
     return str(int(value))
 
 
+@register
 class WordPressExportReader(Reader):
     platform = "wordpress"
     name = "wordpress-wxr"
     label = "WordPress export (WXR)"
+    label_in_sentence = "a WordPress export"
+    expects = "WordPress's export file (WXR, Tools > Export), an RSS file with the wp: namespace"
 
     def _files(self, bundle: Bundle) -> list[str]:
         """Every WXR file: a large site may be exported in several."""
@@ -594,10 +597,13 @@ def items_from_revisions_page(obj, context: ReadContext) -> Iterator[CapturedIte
     yield from _page_items(dated + others, lambda o: _revision_from_rest(o, context), "revisions")
 
 
+@register
 class WordPressRestReader(Reader):
     platform = "wordpress"
     name = "wordpress-rest"
     label = "WordPress REST API pages"
+    label_in_sentence = "WordPress REST API pages"
+    expects = "saved WordPress REST API responses (/wp/v2/posts, comments or revisions)"
 
     def _pages(self, bundle: Bundle) -> list[str]:
         return sorted(n for n in bundle.names() if n.lower().endswith(".json"))
@@ -720,4 +726,4 @@ def _relabel(values, name: str):
             yield value
 
 
-READERS = (WordPressExportReader(), WordPressRestReader())
+READERS = module_readers(__name__)

@@ -28,7 +28,7 @@ import orjson
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle, BundleError
 from .clean import safe_text
-from .formats import Found, ReadContext, Reader, json_array_items
+from .formats import Found, ReadContext, Reader, json_array_items, module_readers, register
 from .times import parse_time
 
 __all__ = [
@@ -337,10 +337,16 @@ def _manifest_count(data_types: dict, *keys: str) -> int | None:
     return None
 
 
+@register
 class ArchiveReader(Reader):
     platform = PLATFORM
     name = "x-archive"
     label = "X archive"
+    label_in_sentence = "an X archive"
+    expects = (
+        "the zip X sends (or its folder) with data/manifest.js and data/tweets.js, or "
+        "tweets.js alone"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -690,6 +696,7 @@ class _PagesReader(Reader):
         )
 
 
+@register
 class ApiV2Reader(_PagesReader):
     """Saved X API v2 responses: one page a file (`{"data": [...], "includes": {...}}` or
     `{"data": {...}}`), or twarc-style JSON Lines of pages; tweepy-cassette extracts wrapped as
@@ -697,6 +704,11 @@ class ApiV2Reader(_PagesReader):
 
     name = "x-api-v2"
     label = "X API v2 pages"
+    label_in_sentence = "X API v2 pages"
+    expects = (
+        'saved X API v2 responses ({"data": [...], "includes": ...}), one per file or one '
+        "per line as twarc2 writes them"
+    )
     what = "X API v2 pages"
     looks_right = staticmethod(_looks_v2)
 
@@ -712,12 +724,18 @@ class ApiV2Reader(_PagesReader):
                     yield _at(where, value) if isinstance(value, SourceError) else value
 
 
+@register
 class ApiV1Reader(_PagesReader):
     """Saved X API v1.1 statuses lists (user_timeline, mentions_timeline: a JSON array;
     search: `{"statuses": [...]}`), streamed."""
 
     name = "x-api-v1"
     label = "X API v1.1 statuses"
+    label_in_sentence = "X API v1.1 statuses"
+    expects = (
+        "a saved X API v1.1 statuses list (a JSON array of tweets with id_str and user, "
+        'or {"statuses": [...]})'
+    )
     what = "X API v1.1 statuses"
     looks_right = staticmethod(_looks_v1)
 
@@ -926,4 +944,4 @@ def _v1_status(status: object, context: ReadContext) -> CapturedItem:
     )
 
 
-READERS = (ArchiveReader(), ApiV2Reader(), ApiV1Reader())
+READERS = module_readers(__name__)

@@ -30,7 +30,7 @@ from . import formats
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle, BundleError
 from .clean import html_to_text, safe_text
-from .formats import Found, ReadContext, Reader
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import parse_time
 
 __all__ = ["READERS", "ApiReader", "TakeoutReader", "items_from_api_page"]
@@ -235,10 +235,16 @@ def _count_rows(bundle: Bundle, name: str) -> int | None:
         return max(sum(1 for _record in _csv_records(stream, _COMMENT_ROW_START)) - 1, 0)
 
 
+@register
 class TakeoutReader(Reader):
     platform = PLATFORM
     name = "youtube-takeout"
     label = "YouTube Takeout"
+    label_in_sentence = "a YouTube Takeout"
+    expects = (
+        "Google Takeout's YouTube folder (comments.csv, live chats, channel.csv) or one "
+        "of its CSV files"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -697,10 +703,16 @@ def _api_text(obj, key: str, *, required: bool = False, limit: int = 2000) -> st
     return value
 
 
+@register
 class ApiReader(Reader):
     platform = PLATFORM
     name = "youtube-api"
     label = "saved YouTube Data API pages"
+    label_in_sentence = "saved YouTube Data API pages"
+    expects = (
+        "saved YouTube Data API responses (commentThreads, comments or videos lists), or "
+        "a bare JSON list of their items"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -764,4 +776,4 @@ def _named(name: str, value: CapturedItem | SourceError) -> CapturedItem | Sourc
     return value
 
 
-READERS = (TakeoutReader(), ApiReader())
+READERS = module_readers(__name__)
