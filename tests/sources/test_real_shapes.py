@@ -125,3 +125,202 @@ def test_an_import_with_some_rejected_warns_and_exits_zero(x_channel, tmp_path):
     out, err = run(x_channel, path)
     assert "1 new" in out and "1 rejected" in out
     assert "Warning: 1 of 2 items were rejected; the rest were imported." in err
+
+
+# WordPress: WXR with the https namespace (current WordPress) and entities in author fields.
+
+
+def wxr(tmp_path, namespace: str) -> Path:
+    text = (SAMPLES / "wordpress" / "exempla.wordpress.2025-03-01.xml").read_text("utf-8")
+    text = text.replace("http://wordpress.org/export/", namespace)
+    # A pingback's author is the linking page's title, HTML-escaped as WordPress stores it.
+    text = text.replace(
+        "<![CDATA[Bertil Berg]]></wp:comment_author>",
+        "<![CDATA[Grannby &laquo; Bertil&#8217;s blogg]]></wp:comment_author>",
+    )
+    text = text.replace("<![CDATA[Sara Kommunikatör]]></wp:author_display_name>",
+                        "<![CDATA[Sara &amp; Webbredaktionen]]></wp:author_display_name>")
+    path = tmp_path / "exempla.wordpress.2025-03-01.xml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+@pytest.fixture
+def site(world):
+    return channel_in(world, "active", platform="wordpress", address="https://nyheter.exempla.se")
+
+
+@pytest.mark.parametrize(
+    "namespace", ["https://wordpress.org/export/", "https://example.wordpress.com/export/"]
+)
+@pytest.mark.parametrize("extra", [(), ("--format", "wordpress-wxr")])
+def test_a_wxr_with_another_namespace_is_a_wordpress_export(site, tmp_path, namespace, extra):
+    out, _ = run(site, wxr(tmp_path, namespace), *extra)
+    assert "Found: WordPress export of nyheter.exempla.se." in out
+    assert "5 new, 0 changed" in out
+    found = records(site)
+    assert found["comment:13"].author_name == "Grannby « Bertil’s blogg"
+    assert {r.author_name for r in found.values()} >= {"Sara & Webbredaktionen"}
+    assert not any("&" in r.author_name and ";" in r.author_name for r in found.values())
+
+
+# Feeds: a blank line before <?xml, relative links, the feed's author, JSON Feed.
+
+RSS_WITH_QUIRKS = """
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel>
+  <title>Exempla kommun – Nyheter</title>
+  <link>https://www.exempla.se/nyheter/</link>
+  <description>Nyheter</description>
+  <language>sv</language>
+  <managingEditor>Webbredaktionen</managingEditor>
+  <item>
+    <title>Första</title>
+    <link>/nyheter/forsta</link>
+    <guid isPermaLink="false">nyhet-1</guid>
+    <pubDate>Mon, 03 Mar 2025 08:00:00 +0100</pubDate>
+    <description>Den första nyheten.</description>
+    <enclosure url="bilder/forsta.jpg" type="image/jpeg" length="1"/>
+  </item>
+  <item>
+    <title>Andra</title>
+    <link>andra</link>
+    <guid isPermaLink="false">nyhet-2</guid>
+    <dc:creator>Sara</dc:creator>
+    <pubDate>Tue, 04 Mar 2025 08:00:00 +0100</pubDate>
+    <description>Den andra nyheten.</description>
+  </item>
+</channel>
+</rss>
+"""
+
+ATOM_WITH_BASE = """\ufeff
+
+<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://www.exempla.se/blogg/">
+  <title>Exempla bloggen</title>
+  <link href="https://www.exempla.se/blogg/"/>
+  <id>urn:exempla:blogg</id>
+  <updated>2025-03-04T08:00:00Z</updated>
+  <author><name>Kommunikationsavdelningen</name></author>
+  <entry>
+    <title>Inlägg ett</title>
+    <link href="2025/inlagg-ett"/>
+    <id>urn:exempla:blogg:1</id>
+    <published>2025-03-03T07:00:00Z</published>
+    <updated>2025-03-03T07:00:00Z</updated>
+    <summary>Ett.</summary>
+  </entry>
+  <entry xml:base="https://arkiv.exempla.se/">
+    <title>Inlägg två</title>
+    <link href="gammalt/tva"/>
+    <id>urn:exempla:blogg:2</id>
+    <published>2025-03-04T07:00:00Z</published>
+    <author><name>Bertil</name></author>
+    <summary>Två.</summary>
+  </entry>
+</feed>
+"""
+
+
+def feed_items(data: bytes, streamed: bool):
+    from torget.sources.feed import items_from_feed, stream_feed
+    from torget.sources.formats import ReadContext
+
+    context = ReadContext(captured_at=datetime.datetime(2026, 1, 1, tzinfo=UTC))
+    if streamed:
+        return list(stream_feed(io.BytesIO(data), context))
+    return list(items_from_feed(data, context))
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_rss_with_a_blank_line_first_relative_links_and_a_managing_editor(streamed):
+    items = feed_items(RSS_WITH_QUIRKS.encode(), streamed)
+    assert [getattr(i, "platform_id", i) for i in items] == ["nyhet-1", "nyhet-2"]
+    first, second = items
+    assert first.permalink == "https://www.exempla.se/nyheter/forsta"
+    assert first.media[0].url == "https://www.exempla.se/nyheter/bilder/forsta.jpg"
+    assert second.permalink == "https://www.exempla.se/nyheter/andra"
+    assert first.author_name == "Webbredaktionen" and second.author_name == "Sara"
+    assert first.created_at == datetime.datetime(2025, 3, 3, 7, 0, tzinfo=UTC)
+    assert first.language == "sv"
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_atom_with_xml_base_and_a_feed_author(streamed):
+    items = feed_items(ATOM_WITH_BASE.encode(), streamed)
+    assert [getattr(i, "platform_id", i) for i in items] == [
+        "urn:exempla:blogg:1",
+        "urn:exempla:blogg:2",
+    ]
+    first, second = items
+    assert first.permalink == "https://www.exempla.se/blogg/2025/inlagg-ett"
+    assert second.permalink == "https://arkiv.exempla.se/gammalt/tva"
+    assert first.author_name == "Kommunikationsavdelningen" and second.author_name == "Bertil"
+
+
+def json_feed(version: str) -> dict:
+    author = {"name": "Webbredaktionen", "url": "https://www.exempla.se"}
+    feed = {
+        "version": f"https://jsonfeed.org/version/{version}",
+        "title": "Exempla kommun – Nyheter",
+        "home_page_url": "https://www.exempla.se/nyheter/",
+        "feed_url": "https://www.exempla.se/nyheter/feed.json",
+        "items": [
+            {
+                "id": "https://www.exempla.se/nyheter/1",
+                "url": "/nyheter/1",
+                "title": "Badhuset öppnar",
+                "content_html": "<p>Badhuset öppnar <b>måndag</b>.</p>",
+                "date_published": "2025-03-03T08:00:00+01:00",
+                "date_modified": "2025-03-03T09:30:00+01:00",
+                "attachments": [{"url": "bilder/bad.jpg", "mime_type": "image/jpeg"}],
+            },
+            {
+                "id": 2,
+                "url": "https://www.exempla.se/nyheter/2",
+                "content_text": "Biblioteket har öppet i helgen.",
+                "date_published": "2025-03-04T08:00:00Z",
+            },
+            {"id": "3", "content_text": "Utan datum."},
+        ],
+    }
+    if version == "1.1":
+        feed["authors"] = [author]
+        feed["language"] = "sv-SE"
+        feed["items"][1]["authors"] = [{"name": "Sara"}]
+    else:
+        feed["author"] = author
+        feed["items"][1]["author"] = {"name": "Sara"}
+    return feed
+
+
+@pytest.fixture
+def blog(world):
+    return channel_in(world, "active", platform="blog", address="https://www.exempla.se/nyheter")
+
+
+@pytest.mark.parametrize("version", ["1", "1.1"])
+def test_json_feed_1_0_and_1_1_are_read(blog, tmp_path, version):
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(json_feed(version), ensure_ascii=False), "utf-8")
+    out, err = run(blog, path)
+    assert "Found: Feed 'Exempla kommun – Nyheter'." in out
+    assert "2 new" in out and "1 rejected" in out
+    assert "rejected feed.json, item 3, date_published: missing" in out
+    found = records(blog)
+    first = found["https://www.exempla.se/nyheter/1"]
+    assert first.text == "Badhuset öppnar måndag."
+    assert first.created_at == datetime.datetime(2025, 3, 3, 7, 0, tzinfo=UTC)
+    assert first.author_name == "Webbredaktionen" and first.permalink.startswith("https://")
+    assert found["2"].author_name == "Sara" and found["2"].direction == "drawn_up"
+    out, _ = run(blog, path)
+    assert "0 new, 0 changed, 2 unchanged" in out
+
+
+def test_rss_with_a_blank_line_first_is_imported_whole(blog, tmp_path):
+    path = tmp_path / "nyheter.xml"
+    path.write_text(RSS_WITH_QUIRKS, "utf-8")
+    out, err = run(blog, path)
+    assert "2 new" in out and "0 rejected" in out and "Warning" not in err
