@@ -138,8 +138,10 @@ def wxr(tmp_path, namespace: str) -> Path:
         "<![CDATA[Bertil Berg]]></wp:comment_author>",
         "<![CDATA[Grannby &laquo; Bertil&#8217;s blogg]]></wp:comment_author>",
     )
-    text = text.replace("<![CDATA[Sara Kommunikatör]]></wp:author_display_name>",
-                        "<![CDATA[Sara &amp; Webbredaktionen]]></wp:author_display_name>")
+    text = text.replace(
+        "<![CDATA[Sara Kommunikatör]]></wp:author_display_name>",
+        "<![CDATA[Sara &amp; Webbredaktionen]]></wp:author_display_name>",
+    )
     path = tmp_path / "exempla.wordpress.2025-03-01.xml"
     path.write_text(text, "utf-8")
     return path
@@ -324,3 +326,71 @@ def test_rss_with_a_blank_line_first_is_imported_whole(blog, tmp_path):
     path.write_text(RSS_WITH_QUIRKS, "utf-8")
     out, err = run(blog, path)
     assert "2 new" in out and "0 rejected" in out and "Warning" not in err
+
+
+# Single files from an export, and the channel's account as the author.
+
+
+def test_a_facebook_your_posts_file_alone_is_the_accounts_own(world, tmp_path):
+    channel = channel_in(
+        world, "active", platform="facebook", address="https://www.facebook.com/exemplakommun"
+    )
+    source = SAMPLES / "facebook" / "dyi-2024" / "your_facebook_activity" / "posts"
+    path = tmp_path / "your_posts_1.json"
+    path.write_bytes((source / "your_posts_1.json").read_bytes())
+    for extra in ((), ("--format", "facebook-export")):
+        out, _ = run(channel, path, *extra)
+        assert "Found: Facebook export" in out
+    found = records(channel)
+    assert len(found) == 5
+    for record in found.values():
+        assert record.direction == "drawn_up"
+        assert record.author_handle == "exemplakommun" and record.author_name == channel.name
+
+
+def test_an_instagram_posts_file_alone_is_read(world, tmp_path):
+    channel = channel_in(
+        world, "active", platform="instagram", address="https://www.instagram.com/exempla"
+    )
+    path = tmp_path / "posts_1.json"
+    path.write_bytes(
+        (SAMPLES / "instagram" / "export-2021" / "content" / "posts_1.json").read_bytes()
+    )
+    out, _ = run(channel, path, "--format", "instagram-export")
+    assert "Found: Instagram export." in out and "1 new" in out
+    record = next(iter(records(channel).values()))
+    assert record.direction == "drawn_up" and record.author_handle == "exempla"
+    out, _ = run(channel, path)  # recognised without --format too
+    assert "0 new, 0 changed, 1 unchanged" in out
+
+
+def test_a_json_file_that_is_not_an_export_says_what_is_expected(world, tmp_path):
+    channel = channel_in(
+        world, "active", platform="instagram", address="https://www.instagram.com/exempla"
+    )
+    path = tmp_path / "posts_1.json"
+    path.write_text('[{"id": 1, "text": "inte en export"}]', "utf-8")
+    with pytest.raises(CommandError) as refused:
+        run(channel, path, "--format", "instagram-export")
+    message = str(refused.value)
+    assert "is not an Instagram export." in message
+    assert "your_instagram_activity/content/posts_1.json, or that file alone" in message
+
+
+def test_a_bare_list_of_youtube_comment_threads_is_read(world, tmp_path):
+    channel = channel_in(
+        world,
+        "active",
+        platform="youtube",
+        address="https://www.youtube.com/channel/UC_x5XG1OV2P6uZZ5FSM9Ttw",
+    )
+    page = json.loads(
+        (SAMPLES / "youtube" / "api" / "comment_threads_by_video_paged_1.json").read_text("utf-8")
+    )
+    path = tmp_path / "threads.json"
+    path.write_text(json.dumps(page["items"]), "utf-8")
+    expected = sum(1 + len(t.get("replies", {}).get("comments", [])) for t in page["items"])
+    for extra in ((), ("--format", "youtube-api")):
+        out, err = run(channel, path, *extra)
+        assert "Found: YouTube Data API pages (1 file)." in out and "0 rejected" in out
+    assert len(records(channel)) == expected

@@ -390,11 +390,14 @@ def must_be_object(obj: object) -> dict:
 
 # The Facebook export ("Download your information", JSON).
 
-_POSTS_PATTERNS = ("*your_facebook_activity/posts/your_posts*.json", "*posts/your_posts*.json")
+# "*your_posts*.json" finds the file in its folders and alone (your_posts_1.json sent by
+# itself); comments alone only at the top ("comments.json"), where the content decides.
+_POSTS_PATTERNS = ("*your_posts*.json",)
 _COMMENTS_PATTERNS = (
     "*your_facebook_activity/comments_and_reactions/comments*.json",
     "*comments_and_reactions/comments*.json",
     "*comments/comments*.json",
+    "comments*.json",
 )
 _ROOT_MARKERS = ("your_facebook_activity/", "posts/", "comments_and_reactions/", "comments/")
 
@@ -510,6 +513,15 @@ class FacebookExportReader(Reader):
             )
 
 
+def _owner_or_channel(owner: tuple[str, str], context: ReadContext) -> tuple[str, str]:
+    """(name, username) of the export's owner; when the export does not say (a single file
+    sent alone), the channel's account: an export is always the account's own."""
+    name, username = owner
+    if not name and not username:
+        return context.account_name, context.account
+    return name or context.account_name, username or context.account
+
+
 def _export_post(obj, bundle, root, owner, ids, context) -> tuple[CapturedItem, list]:
     obj = must_be_object(obj)
     created = from_epoch(obj.get("timestamp"), "timestamp")
@@ -538,7 +550,7 @@ def _export_post(obj, bundle, root, owner, ids, context) -> tuple[CapturedItem, 
                 problems.append(
                     SourceError(problem.location, f"{problem.reason}; imported without it")
                 )
-    name, username = owner
+    name, username = _owner_or_channel(owner, context)
     item = CapturedItem(
         platform_id=ids.next(int(created.timestamp())),
         kind=Kind.POST,
@@ -568,7 +580,7 @@ def _export_comment(obj, owner, ids, context) -> tuple[CapturedItem, list]:
         created = from_epoch(comment["timestamp"], "data[0].comment.timestamp")
     else:
         created = from_epoch(obj.get("timestamp"), "timestamp")
-    name, username = owner
+    name, username = _owner_or_channel(owner, context)
     author = text_of(comment.get("author"), "data[0].comment.author", mojibake=True)
     item = CapturedItem(
         platform_id=ids.next(int(created.timestamp())),

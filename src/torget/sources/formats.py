@@ -84,6 +84,11 @@ class ReadContext:
     # the channel's address, plus what the export says about its owner. An item whose author
     # matches is drawn up by the organisation; everything else is received.
     own: frozenset[str] = frozenset()
+    # The channel the import goes into, as its register names it: a handle or address and a
+    # display name. An export that is the account's own but names no author (a single file
+    # of Facebook's export) is written by this account.
+    account: str = ""
+    account_name: str = ""
 
     def is_own(self, *identifiers: str | None) -> bool:
         return any(i and normalise_account(i) in self.own for i in identifiers)

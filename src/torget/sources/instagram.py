@@ -58,6 +58,7 @@ _CONTENT = (
             "*your_instagram_activity/content/posts_*.json",
             "*your_instagram_activity/media/posts_*.json",
             "*content/posts_*.json",
+            "posts_*.json",  # the file sent alone
         ),
         Kind.POST,
         "dyi:post:",
@@ -67,6 +68,7 @@ _CONTENT = (
             "*your_instagram_activity/content/stories.json",
             "*your_instagram_activity/media/stories.json",
             "*content/stories.json",
+            "stories.json",
         ),
         Kind.STORY,
         "dyi:story:",
@@ -76,12 +78,20 @@ _CONTENT = (
             "*your_instagram_activity/content/reels.json",
             "*your_instagram_activity/media/reels.json",
             "*content/reels.json",
+            "reels.json",
         ),
         Kind.VIDEO,
         "dyi:reel:",
     ),
 )
-_COMMENTS = ("*comments/post_comments*.json", "*comments/reels_comments*.json")
+_COMMENTS = (
+    "*comments/post_comments*.json",
+    "*comments/reels_comments*.json",
+    "post_comments*.json",
+    "reels_comments*.json",
+)
+# A file of the export sent alone must look like one: Instagram's export writes these keys.
+_EXPORT_MARKERS = (b'"creation_timestamp"', b'"string_map_data"', b'"ig_stories"', b'"uri"')
 _ROOT_MARKERS = ("your_instagram_activity/", "content/", "comments/", "media/")
 
 
@@ -96,6 +106,11 @@ def _array_prefix(bundle: Bundle, name: str) -> str | None:
         if re.fullmatch(r"[A-Za-z0-9_]+", key):
             return f"{key}.item"
     return None
+
+
+def _looks_exported(bundle: Bundle, name: str) -> bool:
+    head = safe_head(bundle, name, 4096)
+    return any(marker in head for marker in _EXPORT_MARKERS)
 
 
 def _export_owner(bundle: Bundle) -> tuple[str, str]:
@@ -138,12 +153,12 @@ class InstagramExportReader(Reader):
         for patterns, kind, prefix in _CONTENT:
             for name in natural_order(bundle.find(*patterns)):
                 array = _array_prefix(bundle, name)
-                if array:
+                if array and ("/" in name or _looks_exported(bundle, name)):
                     content.append((name, array, kind, prefix))
         comments = []
         for name in natural_order(bundle.find(*_COMMENTS)):
             array = _array_prefix(bundle, name)
-            if array:
+            if array and ("/" in name or _looks_exported(bundle, name)):
                 comments.append((name, array))
         if not content and not comments:
             return None
@@ -215,7 +230,7 @@ def _export_content(obj, kind, bundle, root, owner, ids, context) -> tuple[Captu
             media.append(export_media(bundle, root, entry.get("uri"), _at(key, "uri")))
         except SourceError as problem:
             problems.append(SourceError(problem.location, f"{problem.reason}; imported without it"))
-    username, display_name = owner
+    username, display_name = _owner_or_channel(owner, context)
     item = CapturedItem(
         platform_id=ids.next(int(created.timestamp())),
         kind=kind,
@@ -229,6 +244,14 @@ def _export_content(obj, kind, bundle, root, owner, ids, context) -> tuple[Captu
         media=tuple(media),
     )
     return item, problems
+
+
+def _owner_or_channel(owner: tuple[str, str], context: ReadContext) -> tuple[str, str]:
+    """(username, display name) of the export's owner, or else the channel's account."""
+    username, name = owner
+    if not name and not username:
+        return context.account, context.account_name
+    return username or context.account, name or context.account_name
 
 
 def _at(key: str, part: str) -> str:
@@ -253,7 +276,7 @@ def _export_comment(obj, owner, ids, context) -> tuple[CapturedItem, list]:
         "string_map_data.Comment.value",
         mojibake=True,
     )
-    username, display_name = owner
+    username, display_name = _owner_or_channel(owner, context)
     item = CapturedItem(
         platform_id=ids.next(int(created.timestamp())),
         kind=Kind.COMMENT,

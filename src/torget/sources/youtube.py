@@ -731,9 +731,13 @@ class ApiReader(Reader):
 
     @staticmethod
     def _is_page(bundle: Bundle, name: str) -> bool:
-        head = bundle.head(name, 4096)
-        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and any(
-            kind in head for kind in _API_KINDS
+        """A saved response (an object), or a bare JSON list of its items, as harvesters
+        write them after collecting every page's `items` into one file."""
+        head = bundle.head(name, 4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if head.startswith(b"{"):
+            return any(kind in head for kind in _API_KINDS)
+        return head.startswith(b"[") and (
+            any(kind in head for kind in _API_KINDS[3:]) or b'"topLevelComment"' in head
         )
 
     def read(
@@ -744,15 +748,15 @@ class ApiReader(Reader):
 
     def _page(self, bundle: Bundle, name: str, context: ReadContext):
         try:
-            head = bundle.head(name, 4096)
-            if b'"items"' in head or b"ListResponse" in head:
+            head = bundle.head(name, 4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+            bare = head.startswith(b"[")
+            if bare or b'"items"' in head or b"ListResponse" in head:
+                prefix, label = ("item", "item") if bare else ("items.item", "items")
                 with bundle.open(name) as stream:
                     index = 0
                     try:
-                        for index, entry in enumerate(
-                            formats.json_array_items(stream, "items.item")
-                        ):
-                            for value in _api_resource(entry, context, f"items[{index}]"):
+                        for index, entry in enumerate(formats.json_array_items(stream, prefix)):
+                            for value in _api_resource(entry, context, f"{label}[{index}]"):
                                 yield _named(name, value)
                     except SourceError as error:
                         yield SourceError(f"{name}, {error.location}", error.reason)

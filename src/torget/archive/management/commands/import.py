@@ -96,7 +96,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Found: {found.summary()}.")
             self._check_account(found, target, options["force"])
             own = frozenset(filter(None, {normalise_account(target.address), *_identifiers(found)}))
-            context = ReadContext(captured_at=timezone.now(), own=own)
+            context = ReadContext(
+                captured_at=timezone.now(),
+                own=own,
+                account=normalise_account(target.address),
+                account_name=target.name,
+            )
             self._ingest(
                 target,
                 source=f"{reader.name}:{Path(path).name}",
