@@ -394,3 +394,38 @@ def test_a_bare_list_of_youtube_comment_threads_is_read(world, tmp_path):
         out, err = run(channel, path, *extra)
         assert "Found: YouTube Data API pages (1 file)." in out and "0 rejected" in out
     assert len(records(channel)) == expected
+
+
+# Mastodon: outbox.json alone, counts that agree with the import, missing media said.
+
+MASTODON = SAMPLES / "mastodon" / "archive"
+
+
+@pytest.fixture
+def mastodon(world):
+    return channel_in(
+        world, "active", platform="mastodon", address="https://social.exempla.se/@exempla"
+    )
+
+
+def test_an_outbox_without_its_actor_and_media_is_recognised_and_says_what_is_missing(
+    mastodon, tmp_path, capsys
+):
+    path = tmp_path / "outbox.json"
+    path.write_bytes((MASTODON / "outbox.json").read_bytes())
+    out, err = run(mastodon, path)
+    assert (
+        "Found: Mastodon archive of @exempla@social.exempla.se, 7 statuses, "
+        "1 boost (not archived)." in out
+    )
+    # The summary's 7 statuses are what was imported; the progress reaches its end.
+    assert "7 new, 0 changed, 0 unchanged, 0 deleted on the platform, 0 rejected" in out
+    assert "100.0%" in capsys.readouterr().err and "Warning" not in err
+    assert "note, outbox.json, item 0, object.attachment[0]: the file media_attachments/" in out
+    assert "is missing from the archive; the status was imported with the file's address" in out
+    record = next(r for r in records(mastodon).values() if r.has_media)
+    assert record.direction == "drawn_up" and record.author_handle == "@exempla@social.exempla.se"
+    media = json.loads(record.versions.get().content)["media"]
+    assert media[0]["url"].startswith("https://social.exempla.se/media_attachments/files/")
+    out, _ = run(mastodon, path)
+    assert "0 new, 0 changed, 7 unchanged" in out

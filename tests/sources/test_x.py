@@ -136,7 +136,7 @@ def by_id(items):
 
 def test_the_modern_archive_is_read_with_edits_threads_deletions_and_messages(modern_zip):
     found, items, errors = read_all(ArchiveReader(), modern_zip)
-    assert found.summary() == "X archive of @exempla, 6 posts, 1 deleted posts, 1 conversations"
+    assert found.summary() == "X archive of @exempla, 6 posts, 1 deleted post, 1 conversation"
     assert (found.account, found.total) == ("@exempla", 7)
     assert errors == []
     assert [i.platform_id for i in items] == [
@@ -592,7 +592,7 @@ def test_import_the_archive_twice_and_then_a_newer_one(world, modern_zip, tmp_pa
 
     channel = channel_in(world, "active", platform="x", address="https://x.com/exempla")
     summary = run_import(channel, modern_zip)
-    assert "Found: X archive of @exempla, 6 posts, 1 deleted posts, 1 conversations." in summary
+    assert "Found: X archive of @exempla, 6 posts, 1 deleted post, 1 conversation." in summary
     assert "8 new, 0 changed, 0 unchanged" in summary and "0 rejected" in summary
     records = {r.platform_id: r for r in Record.objects.filter(channel=channel)}
     assert len(records) == 8

@@ -30,7 +30,7 @@ import orjson
 # formats.py imports this module before it has defined json_array_items, so that function
 # is looked up on the module when called.
 from . import formats
-from .base import CapturedItem, CapturedMedia, Kind, SourceError
+from .base import CapturedItem, CapturedMedia, Kind, SourceError, SourceNotice
 from .bundle import Bundle, BundleError
 from .clean import repair_mojibake, safe_text
 from .formats import Found, ReadContext, Reader, module_readers, register
@@ -177,7 +177,7 @@ def root_of(name: str, *markers: str) -> str:
 
 
 def with_location(error: SourceError, where: str) -> SourceError:
-    return SourceError(f"{where}, {error.location}" if error.location else where, error.reason)
+    return type(error)(f"{where}, {error.location}" if error.location else where, error.reason)
 
 
 def element_error(error: Exception, where: str) -> SourceError:
@@ -548,7 +548,10 @@ def _export_post(obj, bundle, root, owner, ids, context) -> tuple[CapturedItem, 
             except SourceError as problem:
                 # The post is kept without the file (an export made without media).
                 problems.append(
-                    SourceError(problem.location, f"{problem.reason}; imported without it")
+                    SourceNotice(
+                        problem.location,
+                        f"{problem.reason}; the post was imported without the file",
+                    )
                 )
     name, username = _owner_or_channel(owner, context)
     item = CapturedItem(

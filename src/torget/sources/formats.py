@@ -73,8 +73,26 @@ class Found:
 
     def summary(self) -> str:
         parts = [self.description]
-        parts += [f"{count:,} {what}" for what, count in self.counts.items()]
+        parts += [
+            f"{count:,} {what if count != 1 else singular(what)}"
+            for what, count in self.counts.items()
+        ]
         return ", ".join(parts)
+
+
+def singular(what: str) -> str:
+    """ "posts" -> "post", "deleted posts" -> "deleted post", "boosts (not archived)" ->
+    "boost (not archived)", "other activities" -> "other activity", "statuses" -> "status"."""
+    head, paren, rest = what.partition(" (")
+    words = head.split(" ")
+    last = words[-1]
+    if last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif last.endswith(("uses", "sses")):
+        last = last[:-2]
+    elif last.endswith("s") and not last.endswith("ss"):
+        last = last[:-1]
+    return " ".join([*words[:-1], last]) + paren + rest
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import orjson
 
-from .base import CapturedItem, CapturedMedia, Kind, SourceError
+from .base import CapturedItem, CapturedMedia, Kind, SourceError, SourceNotice
 from .bundle import Bundle
 from .facebook import (
     FILE_ERRORS,
@@ -229,7 +229,11 @@ def _export_content(obj, kind, bundle, root, owner, ids, context) -> tuple[Captu
         try:
             media.append(export_media(bundle, root, entry.get("uri"), _at(key, "uri")))
         except SourceError as problem:
-            problems.append(SourceError(problem.location, f"{problem.reason}; imported without it"))
+            problems.append(
+                SourceNotice(
+                    problem.location, f"{problem.reason}; the post was imported without the file"
+                )
+            )
     username, display_name = _owner_or_channel(owner, context)
     item = CapturedItem(
         platform_id=ids.next(int(created.timestamp())),

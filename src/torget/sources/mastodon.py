@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import orjson
 
 from . import formats
-from .base import CapturedItem, CapturedMedia, Kind, SourceError
+from .base import CapturedItem, CapturedMedia, Kind, SourceError, SourceNotice
 from .bundle import Bundle, BundleError
 from .clean import html_to_text, safe_text
 from .formats import Found, ReadContext, Reader, module_readers, register
@@ -49,6 +49,12 @@ PUBLIC = {
 BOOSTS = "boosts (not archived)"
 OTHER_ACTIVITIES = "other activities (not archived)"
 _TOTAL_ITEMS = re.compile(rb'"totalItems"\s*:\s*(\d+)')
+# Activities are counted in detect() by their type, which only activities have: a status's
+# own "type" is "Note" (or "Question"), and text inside a status has its quotes escaped.
+_ACTIVITY_TYPE = re.compile(rb'"type"\s*:\s*"(Create|Announce)"')
+_FIRST_ACTOR = re.compile(rb'"actor"\s*:\s*"(https?://[^"\s]+)"')
+COUNT_LIMIT_BYTES = 512 * 1024**2  # larger outboxes are not counted beforehand
+STATUSES = "statuses"
 _STATUS_ID_IN_NAME = re.compile(r"(\d{6,})")
 _API_MARKERS = (b'"spoiler_text"', b'"ancestors"')
 _PAGE_LIMIT = 64 * 1024**2
@@ -90,7 +96,7 @@ def _mime_type(url: str, declared: object = None) -> str:
 
 
 def _located(where: str, error: SourceError) -> SourceError:
-    return SourceError(f"{where}, {error.location}", error.reason)
+    return type(error)(f"{where}, {error.location}", error.reason)
 
 
 def _unexpected(where: str, error: Exception) -> SourceError:
@@ -117,43 +123,54 @@ class ArchiveReader(Reader):
     def detect(self, bundle: Bundle) -> Found | None:
         try:
             outbox = bundle.first("outbox.json", "*/outbox.json")
-            actor_name = bundle.first("actor.json", "*/actor.json")
-            if outbox is None or actor_name is None:
+            if outbox is None:
                 return None
             head = bundle.head(outbox, 8192)
-            if b"OrderedCollection" not in head:
+            if b"OrderedCollection" not in head or b'"orderedItems"' not in head:
                 return None
-            actor = orjson.loads(bundle.read_bytes(actor_name, limit=4 * 1024**2))
-            if not isinstance(actor, dict):
-                return None
-            username = actor.get("preferredUsername")
+            actor_name = bundle.first("actor.json", "*/actor.json")
+            actor = {}
+            if actor_name is not None:
+                actor = orjson.loads(bundle.read_bytes(actor_name, limit=4 * 1024**2))
+                if not isinstance(actor, dict):
+                    actor = {}
             actor_id = actor.get("id")
-            if not isinstance(username, str) or not isinstance(actor_id, str):
-                return None
+            username = actor.get("preferredUsername")
+            if not isinstance(actor_id, str) or not isinstance(username, str):
+                # outbox.json sent without actor.json: its activities name their actor
+                # ("https://social.exempla.se/users/exempla").
+                found_actor = _FIRST_ACTOR.search(bundle.head(outbox, 1024**2))
+                if found_actor is None:
+                    return None
+                actor_id = found_actor.group(1).decode()
+                username = urlsplit(actor_id).path.rstrip("/").rsplit("/", 1)[-1]
+                actor = {"id": actor_id}
             host = _host(actor_id)
             account = f"@{username}@{host}" if host else f"@{username}"
-            ids = {account}
+            ids = {account, actor_id}
             for key in ("url", "name"):
                 value = actor.get(key)
                 if isinstance(value, str) and value.strip():
                     ids.add(value)
-            total_match = _TOTAL_ITEMS.search(head)
-            total = int(total_match.group(1)) if total_match else None
+            counts, total = _count_activities(bundle, outbox, head)
             followers = actor.get("followers")
+            if not isinstance(followers, str):
+                followers = f"{actor_id}/followers"
             return Found(
                 platform=self.platform,
                 format=self.name,
                 description=f"Mastodon archive of {account}",
                 account=account,
                 account_ids=frozenset(ids),
-                counts={"posts and boosts": total} if total is not None else {},
+                counts=counts,
                 total=total,
                 details={
                     "outbox": outbox,
                     "actor_id": actor_id,
                     "handle": account,
                     "name": actor.get("name") if isinstance(actor.get("name"), str) else "",
-                    "followers": followers if isinstance(followers, str) else "",
+                    "followers": followers,
+                    "host": host,
                 },
             )
         except (SourceError, BundleError, OSError, KeyError, ValueError, zipfile.BadZipFile):
@@ -162,6 +179,9 @@ class ArchiveReader(Reader):
     def read(
         self, bundle: Bundle, found: Found, context: ReadContext
     ) -> Iterator[CapturedItem | SourceError]:
+        # What read() finds is counted afresh (detect's counts were printed already).
+        found.counts.pop(BOOSTS, None)
+        found.counts.pop(OTHER_ACTIVITIES, None)
         outbox = found.details["outbox"]
         media_names = _media_index(bundle)
         index = -1
@@ -172,8 +192,9 @@ class ArchiveReader(Reader):
                     formats.json_array_items(stream, "orderedItems.item")
                 ):
                     where = f"{outbox}, item {index}"
+                    problems: list[SourceError] = []
                     try:
-                        item = self._item(activity, bundle, media_names, found, context)
+                        item = self._item(activity, bundle, media_names, found, context, problems)
                     except SourceError as error:
                         yield _located(where, error)
                         continue
@@ -182,6 +203,8 @@ class ArchiveReader(Reader):
                         continue
                     if item is not None:
                         yield item
+                    for problem in problems:
+                        yield _located(where, problem)
         except SourceError as error:
             yield SourceError(f"{outbox}, after item {index}", error.reason)
         except (OSError, zipfile.BadZipFile, EOFError) as error:
@@ -194,6 +217,7 @@ class ArchiveReader(Reader):
         media_names: dict[str, str],
         found: Found,
         context: ReadContext,
+        problems: list[SourceError],
     ) -> CapturedItem | None:
         if not isinstance(activity, dict):
             raise SourceError("activity", f"expected an object, found {type(activity).__name__}")
@@ -242,7 +266,11 @@ class ArchiveReader(Reader):
             title=title,
             language=_language(note.get("contentMap")),
             permalink=_reference(note.get("url"), "object.url") or platform_id,
-            media=tuple(_archive_media(note.get("attachment"), bundle, media_names)),
+            media=tuple(
+                _archive_media(
+                    note.get("attachment"), bundle, media_names, details.get("host", ""), problems
+                )
+            ),
         )
 
 
@@ -257,8 +285,42 @@ def _media_index(bundle: Bundle) -> dict[str, str]:
     return index
 
 
+def _count_activities(bundle: Bundle, outbox: str, head: bytes) -> tuple[dict, int | None]:
+    """({"statuses": n, "boosts (not archived)": m}, n): what the import will archive and
+    what it leaves out, counted the way read() counts them, so that the summary agrees with
+    the import. An outbox too large to count says only its totalItems."""
+    if bundle.size(outbox) > COUNT_LIMIT_BYTES:
+        match = _TOTAL_ITEMS.search(head)
+        return ({"activities": int(match.group(1))} if match else {}), None
+    creates = announces = 0
+    tail = b""
+    with bundle.open(outbox) as stream:
+        while chunk := stream.read(4 * 1024**2):
+            window = tail + chunk
+            cut = max(len(window) - 64, 0)  # a match across the cut is counted next time
+            for match in _ACTIVITY_TYPE.finditer(window, 0, cut):
+                if match.group(1) == b"Create":
+                    creates += 1
+                else:
+                    announces += 1
+            tail = window[cut:]
+    for match in _ACTIVITY_TYPE.finditer(tail):
+        if match.group(1) == b"Create":
+            creates += 1
+        else:
+            announces += 1
+    counts = {STATUSES: creates}
+    if announces:
+        counts[BOOSTS] = announces
+    return counts, creates
+
+
 def _archive_media(
-    attachments: object, bundle: Bundle, media_names: dict[str, str]
+    attachments: object,
+    bundle: Bundle,
+    media_names: dict[str, str],
+    host: str = "",
+    problems: list[SourceError] | None = None,
 ) -> Iterator[CapturedMedia]:
     if attachments is None:
         return
@@ -280,8 +342,20 @@ def _archive_media(
         name = media_names.get(path[at:]) if at >= 0 else None
         if name is not None:
             yield CapturedMedia(path=str(bundle.local_path(name)), mime_type=mime_type)
-        else:
-            yield CapturedMedia(url=url, mime_type=mime_type)
+            continue
+        if "://" not in url and host:
+            # The file's address on the instance: kept, so that it can be fetched later.
+            url = f"https://{host}/{url.lstrip('/')}"
+        if problems is not None and at >= 0:
+            problems.append(
+                SourceNotice(
+                    f"object.attachment[{number}]",
+                    f"the file {path[at:][:200]} is missing from the archive; the status was "
+                    "imported with the file's address only. Request a new archive with its "
+                    "media, or import the folder it was unpacked into whole.",
+                )
+            )
+        yield CapturedMedia(url=url, mime_type=mime_type)
 
 
 def _reference(value: object, key: str) -> str:

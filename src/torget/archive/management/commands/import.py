@@ -21,7 +21,7 @@ from django.utils import timezone
 from torget.channels.models import Channel, Platform
 from torget.ingest.pipeline import ChannelBusy, ChannelNotArchived, Ingestion
 from torget.sources import interchange
-from torget.sources.base import SourceError
+from torget.sources.base import SourceError, SourceNotice
 from torget.sources.bundle import Bundle, BundleError, open_bundle
 from torget.sources.formats import (
     Found,
@@ -237,6 +237,7 @@ class Command(BaseCommand):
         complete_from_header: list | None = None,
     ) -> None:
         by_bytes = size is not None
+        notices: list[dict] = []
         progress = Progress(size if by_bytes else total, f"{channel.slug}:", unit_bytes=by_bytes)
 
         def advance(_batch=None, force=False, finished=False):
@@ -256,6 +257,11 @@ class Command(BaseCommand):
                 on_batch=advance,
             ) as ingestion:
                 for value in _guarded(items):
+                    if isinstance(value, SourceNotice):  # the item itself was imported
+                        notices.append({"where": value.location, "reason": value.reason})
+                        if len(ingestion.errors) < 10_000:
+                            ingestion.errors.append(notices[-1])
+                        continue
                     if isinstance(value, SourceError):
                         ingestion.reject(value.location, value.reason)
                         continue
@@ -272,7 +278,7 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
         advance(force=True, finished=True)
         progress.close()
-        self._summary(ingestion, channel)
+        self._summary(ingestion, channel, notices)
         self._verdict(ingestion)
 
     def _verdict(self, ingestion: Ingestion) -> None:
@@ -293,7 +299,7 @@ class Command(BaseCommand):
             "were rejected; the rest were imported. The lines above say what to correct."
         )
 
-    def _summary(self, ingestion: Ingestion, channel: Channel) -> None:
+    def _summary(self, ingestion: Ingestion, channel: Channel, notices: list[dict]) -> None:
         run, counts = ingestion.run, ingestion.counts
         seconds = run.seconds or 0.0
         self.stdout.write(
@@ -302,8 +308,13 @@ class Command(BaseCommand):
             f"{counts.unchanged:,} unchanged, {counts.deleted:,} deleted on the platform, "
             f"{counts.rejected:,} rejected."
         )
-        for error in ingestion.errors[:20]:
+        noted = {id(n) for n in notices}
+        for error in [e for e in ingestion.errors if id(e) not in noted][:20]:
             self.stdout.write(f"  rejected {error['where']}: {error['reason']}")
+        for notice in notices[:20]:
+            self.stdout.write(f"  note, {notice['where']}: {notice['reason']}")
+        if len(notices) > 20:
+            self.stdout.write(f"  … and {len(notices) - 20:,} more notes (see the run's errors).")
         if counts.rejected > 20:
             self.stdout.write(f"  … and {counts.rejected - 20:,} more (see the run's errors).")
 
