@@ -307,7 +307,7 @@ def blog(world):
 def test_json_feed_1_0_and_1_1_are_read(blog, tmp_path, version):
     path = tmp_path / "feed.json"
     path.write_text(json.dumps(json_feed(version), ensure_ascii=False), "utf-8")
-    out, err = run(blog, path)
+    out, _err = run(blog, path)
     assert "Found: Feed 'Exempla kommun – Nyheter'." in out
     assert "2 new" in out and "1 rejected" in out
     assert "rejected feed.json, item 3, date_published: missing" in out
@@ -391,7 +391,7 @@ def test_a_bare_list_of_youtube_comment_threads_is_read(world, tmp_path):
     path.write_text(json.dumps(page["items"]), "utf-8")
     expected = sum(1 + len(t.get("replies", {}).get("comments", [])) for t in page["items"])
     for extra in ((), ("--format", "youtube-api")):
-        out, err = run(channel, path, *extra)
+        out, _err = run(channel, path, *extra)
         assert "Found: YouTube Data API pages (1 file)." in out and "0 rejected" in out
     assert len(records(channel)) == expected
 
@@ -429,3 +429,95 @@ def test_an_outbox_without_its_actor_and_media_is_recognised_and_says_what_is_mi
     assert media[0]["url"].startswith("https://social.exempla.se/media_attachments/files/")
     out, _ = run(mastodon, path)
     assert "0 new, 0 changed, 7 unchanged" in out
+
+
+# X archives: every version in edit_info, and long posts from note-tweet.js.
+
+X_MODERN = SAMPLES / "x" / "modern_archive"
+LONG_TEXT = (
+    "Nu öppnar biblioteket i Exempla igen efter renoveringen! "
+    + "Det nya biblioteket har en större barnavdelning, tysta läsplatser och en ateljé. " * 5
+    + "Välkomna! https://t.co/AbC123xyz0"
+)
+
+
+def js_array(path: Path):
+    text = path.read_text("utf-8")
+    return json.loads(text[text.index("=") + 1 :])
+
+
+def x_archive_with_three_versions_and_a_long_post(tmp_path) -> Path:
+    import shutil
+
+    folder = tmp_path / "twitter-2024-03-09"
+    shutil.copytree(X_MODERN, folder)
+    tweets = js_array(folder / "data" / "tweets.js")
+    latest, first = json.loads(json.dumps(tweets[0])), tweets[1]
+    ids = [first["tweet"]["id_str"], tweets[0]["tweet"]["id_str"], "1764964068357046279"]
+    for element in (tweets[0], first, latest):
+        element["tweet"]["edit_info"] = {
+            "edit": {"initialTweetId": ids[0], "editControlInitial": {"editTweetIds": ids}}
+        }
+    first["tweet"]["edit_info"] = {"initial": {"editTweetIds": ids}}
+    latest["tweet"].update(
+        id_str=ids[2],
+        id=ids[2],
+        created_at="Tue Mar 05 10:40:00 +0000 2024",
+        full_text="Simhallen stänger kl 19 i dag. Vi ber om ursäkt!",
+    )
+    # The archive lists the versions in no useful order: the last, the first, the middle.
+    middle = tweets.pop(0)
+    tweets = [latest, tweets[0], middle, *tweets[1:]]
+    library = next(t for t in tweets if t["tweet"]["id_str"] == "1763474251576246279")
+    library["tweet"]["full_text"] = LONG_TEXT[:270] + "… https://t.co/ZZ9note00"
+    (folder / "data" / "tweets.js").write_text(
+        "window.YTD.tweets.part0 = " + json.dumps(tweets, ensure_ascii=False), "utf-8"
+    )
+    note = {
+        "noteTweet": {
+            "noteTweetId": "1763474250000000000",
+            "updatedAt": "2024-03-01T08:00:00.000Z",
+            "lifecycle": {"value": "published", "name": "Published", "originalValue": "1"},
+            "createdAt": "2024-03-01T08:00:00.000Z",
+            "core": {
+                "styletags": [],
+                "mentions": [],
+                "cashtags": [],
+                "hashtags": [],
+                "urls": [
+                    {
+                        "shortUrl": "https://t.co/AbC123xyz0",
+                        "expandedUrl": "https://www.exempla.se/bibliotek",
+                        "displayUrl": "exempla.se/bibliotek",
+                    }
+                ],
+                "text": LONG_TEXT,
+            },
+        }
+    }
+    (folder / "data" / "note-tweet.js").write_text(
+        "window.YTD.note_tweet.part0 = " + json.dumps([note], ensure_ascii=False), "utf-8"
+    )
+    return folder
+
+
+def test_every_version_of_an_edited_post_and_long_posts_whole(world, tmp_path):
+    channel = channel_in(world, "active", platform="x", address="https://x.com/exempla")
+    folder = x_archive_with_three_versions_and_a_long_post(tmp_path)
+    out, _ = run(channel, folder)
+    assert "0 rejected" in out
+    edited = records(channel)["1764954002027446279"]
+    texts = [json.loads(v.content)["text"] for v in edited.versions.order_by("number")]
+    assert texts == [
+        "Simhallen stänger kl 18 i dag på grund av personalbrist.",
+        "Simhallen stänger kl 19 i dag på grund av personalbrist.",
+        "Simhallen stänger kl 19 i dag. Vi ber om ursäkt!",
+    ]
+    assert edited.created_at == datetime.datetime(2024, 3, 5, 10, 0, tzinfo=UTC)
+    assert edited.edited_at == datetime.datetime(2024, 3, 5, 10, 40, tzinfo=UTC)
+    library = records(channel)["1763474251576246279"]
+    assert library.text == LONG_TEXT.replace(
+        "https://t.co/AbC123xyz0", "https://www.exempla.se/bibliotek"
+    )
+    out, _ = run(channel, folder)
+    assert "0 new, 0 changed" in out

@@ -28,7 +28,7 @@ from defusedxml.ElementTree import iterparse
 # formats loads this module while it is itself being loaded: take json_array_items from the
 # module at call time, not at import time.
 from . import formats
-from .base import CapturedItem, CapturedMedia, Kind, SourceError
+from .base import CapturedItem, CapturedMedia, Kind, SourceError, SourceNotice
 from .bundle import Bundle
 from .clean import html_to_text, safe_text
 from .formats import Found, ReadContext, Reader, module_readers, register
@@ -82,15 +82,19 @@ class _Skipped:
         self.posts = 0
         self.comments = 0
 
-    def notice(self, name: str) -> SourceError | None:
+    def notice(self, name: str) -> SourceNotice | None:
         parts = []
-        if self.posts:
+        if self.posts == 1:
+            parts.append("1 draft, private or trashed post")
+        elif self.posts:
             parts.append(f"{self.posts:,} drafts, private or trashed posts")
-        if self.comments:
+        if self.comments == 1:
+            parts.append("1 spam or trashed comment")
+        elif self.comments:
             parts.append(f"{self.comments:,} spam or trashed comments")
         if not parts:
             return None
-        return SourceError(name, f"not imported, never public: {' and '.join(parts)}")
+        return SourceNotice(name, f"not imported, never public: {' and '.join(parts)}")
 
 
 # The WXR export.
@@ -758,7 +762,7 @@ class WordPressRestReader(Reader):
 def _relabel(values, name: str):
     for value in values:
         if isinstance(value, SourceError):
-            yield SourceError(f"{name}, {value.location.partition(', ')[2]}", value.reason)
+            yield type(value)(f"{name}, {value.location.partition(', ')[2]}", value.reason)
         else:
             yield value
 

@@ -50,6 +50,7 @@ SMALLEST_SNOWFLAKE = 10**14
 _TWEET_FILE = re.compile(r"^tweets?(-part\d+)?\.js$", re.IGNORECASE)
 _DELETED_FILE = re.compile(r"^deleted-tweets?(-part\d+)?\.js$", re.IGNORECASE)
 _MESSAGE_FILE = re.compile(r"^direct-messages?(-group)?(-part\d+)?\.js$", re.IGNORECASE)
+_NOTE_FILE = re.compile(r"^note-tweets?(-part\d+)?\.js$", re.IGNORECASE)
 _MEDIA_FOLDERS = (
     "tweets_media",
     "tweet_media",
@@ -211,19 +212,43 @@ class _ThreadIndex:
     parents: array = field(default_factory=lambda: array("q"))
     initial_of: dict[str, str] = field(default_factory=dict)  # any version id -> first id
     latest_present: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # Every version of an edited post the archive holds: first id -> [(position, element)].
+    versions: dict[str, list[tuple[int, object]]] = field(default_factory=dict)
+    # Long posts (note-tweet.js) by the second they were written: [(text, urls, note)].
+    notes: dict[int, list[tuple[str, list, dict]]] = field(default_factory=dict)
 
     def add_reply(self, child: str, parent: str) -> None:
         if child.isdigit() and parent.isdigit() and int(child) < 2**63 and int(parent) < 2**63:
             self.children.append(int(child))
             self.parents.append(int(parent))
 
-    def add_version(self, tweet_id: str, chain: list[str]) -> None:
+    def add_version(self, tweet_id: str, chain: list[str], element: object) -> None:
         initial = chain[0]
         for version in chain:
             self.initial_of[version] = initial
         position = chain.index(tweet_id) if tweet_id in chain else -1
         if position > self.latest_present.get(initial, (-2, ""))[0]:
             self.latest_present[initial] = (position, tweet_id)
+        present = self.versions.setdefault(initial, [])
+        if all(
+            _unwrap(e, "tweet").get("id_str") != tweet_id for _, e in present
+        ):  # the same version twice (tweets.js and a part file) counts once
+            present.append((position, element))
+            present.sort(key=lambda pair: pair[0])
+
+    def note_for(self, tweet: dict, created_at: datetime.datetime) -> tuple[str, list, dict] | None:
+        """The long post (note tweet) this post was cut from: written in the same second,
+        and its text begins as the post's does."""
+        second = int(created_at.timestamp())
+        candidates = [n for s in (second, second - 1, second + 1) for n in self.notes.get(s, [])]
+        if not candidates:
+            return None
+        cut = html.unescape(_str(tweet, "full_text") or _str(tweet, "text"))
+        cut = re.sub(r"(\s*https://t\.co/\w+)+\s*$", "", cut).rstrip("…").strip()[:40]
+        matching = [n for n in candidates if n[0].startswith(cut)] if cut else []
+        if len(matching) == 1:
+            return matching[0]
+        return candidates[0] if len(candidates) == 1 and not cut else None
 
     def seal(self) -> None:
         order = sorted(range(len(self.children)), key=self.children.__getitem__)
@@ -292,11 +317,13 @@ def _unwrap(element: object, key: str) -> dict:
 
 
 def _archive_files(bundle: Bundle) -> dict[str, list[str]]:
-    files: dict[str, list[str]] = {"tweets": [], "deleted": [], "messages": []}
+    files: dict[str, list[str]] = {"tweets": [], "deleted": [], "messages": [], "notes": []}
     for name in bundle.names():
         base = posixpath.basename(name)
         if _TWEET_FILE.match(base):
             files["tweets"].append(name)
+        elif _NOTE_FILE.match(base):
+            files["notes"].append(name)
         elif _DELETED_FILE.match(base):
             files["deleted"].append(name)
         elif _MESSAGE_FILE.match(base):
@@ -365,7 +392,7 @@ class ArchiveReader(Reader):
                 manifest = {}
         elif not files["tweets"] or b"window.YTD.tweet" not in bundle.head(files["tweets"][0]):
             return None
-        if not manifest and not any(files.values()):
+        if not manifest and not any(files[k] for k in ("tweets", "deleted", "messages")):
             return None
         account = self._account(bundle, manifest)
         counts: dict[str, int] = {}
@@ -429,7 +456,7 @@ class ArchiveReader(Reader):
             name=found.details.get("name", ""),
         )
         media = _media_index(bundle)
-        index = _build_index(bundle, files["tweets"] + files["deleted"])
+        index = _build_index(bundle, files["tweets"] + files["deleted"], files.get("notes", []))
         for name, deleted in [(n, False) for n in files["tweets"]] + [
             (n, True) for n in files["deleted"]
         ]:
@@ -439,22 +466,44 @@ class ArchiveReader(Reader):
                     continue
                 where = f"{name}, item {position}"
                 try:
-                    item = _archive_tweet(
-                        element, account, index, media, bundle, context, deleted=deleted
-                    )
+                    tweet = _unwrap(element, "tweet")
+                    chain = _edit_chain(tweet)
+                    if chain:
+                        latest = index.latest_present.get(chain[0], (0, ""))[1]
+                        if latest != _id(tweet, "id_str", "id"):
+                            continue  # an earlier version: read with the latest, in order
+                    versions = [e for _, e in index.versions.get(chain[0], [])] if chain else []
+                    items = [
+                        _archive_tweet(
+                            version, account, index, media, bundle, context, deleted=deleted
+                        )
+                        for version in versions or [element]
+                    ]
                 except _ITEM_ERRORS as error:
                     yield _as_source_error(where, error)
                     continue
-                if item is not None:
-                    yield item
+                yield from items
         for name in files["messages"]:
             yield from _archive_messages(bundle, name, account, media, context)
 
 
-def _build_index(bundle: Bundle, names: list[str]) -> _ThreadIndex:
-    """The first pass: reply links and edit chains. Damage is ignored here; the second pass,
-    which reads the same elements, reports it."""
+def _build_index(bundle: Bundle, names: list[str], notes: list[str] = ()) -> _ThreadIndex:
+    """The first pass: reply links, edit chains and long posts. Damage is ignored here; the
+    second pass, which reads the same elements, reports it."""
     index = _ThreadIndex()
+    for name in notes:
+        for _, element in _js_elements(bundle, name):
+            note = element.get("noteTweet") if isinstance(element, dict) else None
+            core = note.get("core") if isinstance(note, dict) else None
+            if not isinstance(core, dict) or not isinstance(core.get("text"), str):
+                continue
+            try:
+                written = parse_time(note.get("createdAt"), "createdAt")
+            except SourceError:
+                continue
+            urls = core.get("urls") if isinstance(core.get("urls"), list) else []
+            entry = (html.unescape(core["text"]), urls, note)
+            index.notes.setdefault(int(written.timestamp()), []).append(entry)
     for name in names:
         for _, element in _js_elements(bundle, name):
             tweet = element.get("tweet") if isinstance(element, dict) else None
@@ -468,7 +517,7 @@ def _build_index(bundle: Bundle, names: list[str]) -> _ThreadIndex:
                 index.add_reply(tweet_id, parent)
             chain = _edit_chain(tweet)
             if chain:
-                index.add_version(tweet_id, chain)
+                index.add_version(tweet_id, chain, element)
     index.seal()
     return index
 
@@ -547,30 +596,47 @@ def _archive_tweet(
     context: ReadContext,
     *,
     deleted: bool,
-) -> CapturedItem | None:
+) -> CapturedItem:
     tweet = _unwrap(element, "tweet")
     tweet_id = _id(tweet, "id_str", "id")
     created_at = parse_time(tweet.get("created_at"), "created_at")
     platform_id, edited_at = tweet_id, None
+    written_at = created_at
     chain = _edit_chain(tweet)
     if chain:
+        # Every version of an edited post is a version of one record, under the first id;
+        # each later version carries its own time as the edit's.
         platform_id = chain[0]
-        if index.latest_present.get(platform_id, (0, tweet_id))[1] != tweet_id:
-            return None  # an earlier version of an edited post: the latest one stands for it
         if tweet_id != platform_id:
             edited_at = created_at
             created_at = snowflake_time(platform_id) or created_at
     text = _str(tweet, "full_text") or _str(tweet, "text")
     entities = _dict(tweet, "entities")
+    links = _list(entities, "urls")
+    raw = element
+    note = index.note_for(tweet, written_at)
+    if note is not None:  # a long post: the archive's tweets.js holds it cut short
+        text, links = (
+            note[0],
+            [
+                {
+                    "url": u.get("shortUrl") or u.get("url"),
+                    "expanded_url": u.get("expandedUrl") or u.get("expanded_url"),
+                }
+                for u in note[1]
+                if isinstance(u, dict)
+            ],
+        )
+        raw = {**element, "noteTweet": note[2]} if isinstance(element, dict) else element
     parent = _id(tweet, "in_reply_to_status_id_str", required=False)
     deleted_at = parse_time(tweet.get("deleted_at"), "deleted_at") if deleted else None
     return CapturedItem(
         platform_id=platform_id,
         kind=Kind.REPLY if parent else Kind.POST,
-        text=_tweet_text(text, _list(entities, "urls")),
+        text=_tweet_text(text, links),
         created_at=created_at,
         captured_at=context.captured_at,
-        raw=_raw(element),
+        raw=_raw(raw),
         author_id=account.account_id,
         author_name=safe_text(account.name),
         author_handle=account.handle,
