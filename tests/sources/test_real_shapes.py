@@ -521,3 +521,66 @@ def test_every_version_of_an_edited_post_and_long_posts_whole(world, tmp_path):
     )
     out, _ = run(channel, folder)
     assert "0 new, 0 changed" in out
+
+
+# LinkedIn: 2018 exports (UTF-16, tabs, "2017/06/08 08:15:44 UTC"), unquoted multi-line comments.
+
+SHARES_2018 = (
+    "Date\tShareLink\tShareCommentary\tSharedUrl\tMediaUrl\n"
+    "2017/06/08 08:15:44 UTC\thttps://www.linkedin.com/updates?discuss=&scope=1&stype=M"
+    "&topic=6278521474747195392&type=U&a=abcd\tVi söker en ny kommunikatör!\t"
+    "https://www.exempla.se/jobb\t\n"
+    "2017/11/21 15:02:10 UTC\thttps://www.linkedin.com/updates?discuss=&scope=1&stype=M"
+    '&topic=6338012453368602624&type=U&a=efgh\t"Välkommen till vårt öppna hus.\n'
+    'Kaffe bjuder vi på."\t\thttps://media.licdn.com/dms/image/C4D22AQ/feedshare.jpg\n'
+)
+COMMENTS_2018 = (
+    "Date\tLink\tMessage\n"
+    "2018/02/01 09:30:00 UTC\thttps://www.linkedin.com/feed/update/urn:li:activity:6365899"
+    "123456789012\tTack för ett bra seminarium!\n"
+)
+COMMENTS_UNQUOTED = (
+    "Date,Link,Message\n"
+    "2025-07-13 08:15:21,https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A7348931489"
+    "259999233,Hej! Tre saker:\n"
+    "1. Anmälan görs på webben\n"
+    "2. Sista dag är fredag\n"
+    "2025-07-13 08:04:08,https://www.linkedin.com/feed/update/urn%3Ali%3Aactivity%3A734820293"
+    "3752053761,En rad till.\n"
+)
+
+
+@pytest.fixture
+def linkedin(world):
+    return channel_in(
+        world, "active", platform="linkedin", address="https://www.linkedin.com/company/exempla"
+    )
+
+
+def test_a_2018_linkedin_export_in_utf16_with_tabs_is_read(linkedin, tmp_path):
+    folder = tmp_path / "Basic_LinkedInDataExport_06-01-2018"
+    folder.mkdir()
+    (folder / "Shares.csv").write_bytes(SHARES_2018.encode("utf-16"))
+    (folder / "Comments.csv").write_bytes(COMMENTS_2018.encode("utf-16"))
+    out, _ = run(linkedin, folder)
+    assert "Found: LinkedIn export, 2 posts, 1 comment." in out
+    assert "3 new" in out and "0 rejected" in out
+    found = sorted(records(linkedin).values(), key=lambda r: r.created_at)
+    assert [r.created_at for r in found] == [
+        datetime.datetime(2017, 6, 8, 8, 15, 44, tzinfo=UTC),
+        datetime.datetime(2017, 11, 21, 15, 2, 10, tzinfo=UTC),
+        datetime.datetime(2018, 2, 1, 9, 30, tzinfo=UTC),
+    ]
+    assert found[1].text == "Välkommen till vårt öppna hus.\nKaffe bjuder vi på."
+    assert found[2].parent_platform_id == "urn:li:activity:6365899123456789012"
+    out, _ = run(linkedin, folder)
+    assert "0 new, 0 changed, 3 unchanged" in out
+
+
+def test_a_comment_over_several_unquoted_lines_is_one_comment(linkedin, tmp_path):
+    path = tmp_path / "Comments.csv"
+    path.write_text(COMMENTS_UNQUOTED, "utf-8")
+    out, _ = run(linkedin, path)
+    assert "2 new" in out and "0 rejected" in out
+    texts = {r.text for r in records(linkedin).values()}
+    assert "Hej! Tre saker:\n1. Anmälan görs på webben\n2. Sista dag är fredag" in texts

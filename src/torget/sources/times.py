@@ -20,6 +20,10 @@ _TWITTER = re.compile(r"^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} [+-
 # ISO 8601 with a "+0000" style offset (Graph API) or a space between date and time.
 _COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 _EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=UTC)
+# "2017/06/08 08:15:44 UTC" (LinkedIn's exports around 2018), and a zone name after an ISO
+# time ("2024-03-01 08:00:00 UTC"): the named zone is UTC.
+_SLASHED = re.compile(r"^(\d{4})/(\d{2})/(\d{2})(?=[ T]|$)")
+_ZONE_NAME = re.compile(r"\s*(?:UTC|GMT)$")
 
 
 def utc(value: datetime.datetime) -> datetime.datetime:
@@ -63,6 +67,10 @@ def parse_time(value, key: str = "time") -> datetime.datetime:
     text = value.strip()
     if len(text) > 64:
         raise SourceError(key, f"not a date and time: {text[:40]!r}…")
+    if text[:4].isdigit() and len(text) >= 10:
+        text = _SLASHED.sub(r"\1-\2-\3", text)
+        if text[4] == "-" and _ZONE_NAME.search(text):
+            text = _ZONE_NAME.sub("", text) + "+00:00"
     try:
         if _TWITTER.match(text):
             return utc(datetime.datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y"))
