@@ -584,3 +584,124 @@ def test_a_comment_over_several_unquoted_lines_is_one_comment(linkedin, tmp_path
     assert "2 new" in out and "0 rejected" in out
     texts = {r.text for r in records(linkedin).values()}
     assert "Hej! Tre saker:\n1. Anmälan görs på webben\n2. Sista dag är fredag" in texts
+
+
+# TikTok: the current layout, signed CDN and photo-post links.
+
+CDN_LINK = (
+    "https://v16m-default.tiktokcdn.com/8b3f0c2e9d1a4b5c6d7e8f9a0b1c2d3e/67a1b2c3/video/tos/"
+    "useast2a/tos-useast2a-ve-0068c001/oQAbCdEfGhIjKlMnOpQrStUv/?a=1233&bti=NEBzNTY6QGo6OjZA"
+    "&ch=0&cr=3&dr=0&lr=all&cd=0%7C0%7C0%7C&cv=1&br=2048&bt=1024&cs=0&ds=6&ft=4KJMyMzm8Zmo0"
+    "&mime_type=video_mp4&qs=0&rc=aDg7OjQ0NDlmZzw7&l=20250301081500&btag=e00090000"
+    "&expire=1740900000&policy=2&signature=0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+)
+
+
+def tiktok_2025() -> dict:
+    return {
+        "Comment": {
+            "Comments": {
+                "App": 1233,
+                "CommentsList": [
+                    {
+                        "date": "2025-03-02 09:00:00 UTC",
+                        "comment": "Tack för alla fina kommentarer!",
+                        "photo": "N/A",
+                        "video": "",
+                        "sticker": "",
+                        "originalPostUrl": "https://www.tiktok.com/@exempla/video/7476543210987654321",
+                    }
+                ],
+            }
+        },
+        "Direct Message": {
+            "Direct Messages": {
+                "ChatHistory": {
+                    "Chat History with anna.andersson:": [
+                        {
+                            "Date": "2025-03-03 10:00:00",
+                            "From": "anna.andersson",
+                            "Content": "Hej! När öppnar biblioteket?",
+                        },
+                        {
+                            "Date": "2025-03-03 10:05:00",
+                            "From": "exempla",
+                            "Content": "Hej Anna! Klockan tio.",
+                        },
+                    ]
+                }
+            },
+            "Group Chat": {
+                "GroupChat": {
+                    "7412345678901234567": [
+                        {
+                            "Date": "2025-03-04 12:00:00",
+                            "From": "bertil",
+                            "Content": "Välkomna till gruppen.",
+                        }
+                    ]
+                }
+            },
+            "Tako Chat History": {"TakoChatHistoryList": None},
+        },
+        "Post": {
+            "Posts": {
+                "VideoList": [
+                    {
+                        "Date": "2025-03-01 08:15:00",
+                        "Link": CDN_LINK,
+                        "Likes": "12",
+                        "Title": "Biblioteket öppnar igen!",
+                        "Sound": "",
+                        "Location": "",
+                    },
+                    {
+                        "Date": "2025-03-01 12:00:00",
+                        "Link": "https://www.tiktok.com/@exempla/photo/7476543210987650000",
+                        "Likes": "3",
+                        "Title": "Bilder från invigningen",
+                    },
+                ]
+            },
+            "Recently Deleted Posts": {"PostList": []},
+            "Story": {},
+        },
+        "Profile And Settings": {
+            "Profile Info": {
+                "App": 1233,
+                "ProfileMap": {"userName": "exempla", "displayName": "Exempla kommun"},
+            }
+        },
+        "Your Activity": {
+            "Watch History": {
+                "VideoList": [{"Date": "2025-03-01 07:00:00", "Link": "https://www.tiktokv.com/x"}]
+            }
+        },
+    }
+
+
+def test_a_2025_tiktok_export_is_read_whole_with_ids_for_cdn_and_photo_links(world, tmp_path):
+    channel = channel_in(
+        world, "active", platform="tiktok", address="https://www.tiktok.com/@exempla"
+    )
+    path = tmp_path / "user_data_tiktok.json"
+    path.write_text(json.dumps(tiktok_2025(), ensure_ascii=False), "utf-8")
+    out, _ = run(channel, path)
+    assert "Found: TikTok export of @exempla." in out
+    assert "6 new" in out and "0 rejected" in out
+    found = records(channel)
+    video = found["post:20250301T081500Z"]
+    assert video.text == "Biblioteket öppnar igen!" and video.direction == "drawn_up"
+    assert found["7476543210987650000"].text == "Bilder från invigningen"
+    comment = next(r for r in found.values() if r.kind == "comment")
+    assert comment.created_at == datetime.datetime(2025, 3, 2, 9, 0, tzinfo=UTC)
+    assert comment.parent_platform_id == "7476543210987654321"
+    messages = [r for r in found.values() if r.kind == "direct_message"]
+    assert len(messages) == 3
+    assert {r.direction for r in messages} == {"drawn_up", "received"}
+    # The signed address changes with every export; the id does not.
+    again = tiktok_2025()
+    again["Post"]["Posts"]["VideoList"][0]["Link"] = CDN_LINK.replace("67a1b2c3", "67ffffff")
+    path.write_text(json.dumps(again, ensure_ascii=False), "utf-8")
+    out, _ = run(channel, path)
+    assert "0 new" in out and "6 unchanged" in out.replace("0 changed, ", "")
