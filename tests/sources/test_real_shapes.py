@@ -409,7 +409,7 @@ def mastodon(world):
 
 
 def test_an_outbox_without_its_actor_and_media_is_recognised_and_says_what_is_missing(
-    mastodon, tmp_path, capsys
+    mastodon, tmp_path, capfd
 ):
     path = tmp_path / "outbox.json"
     path.write_bytes((MASTODON / "outbox.json").read_bytes())
@@ -420,7 +420,7 @@ def test_an_outbox_without_its_actor_and_media_is_recognised_and_says_what_is_mi
     )
     # The summary's 7 statuses are what was imported; the progress reaches its end.
     assert "7 new, 0 changed, 0 unchanged, 0 deleted on the platform, 0 rejected" in out
-    assert "100.0%" in capsys.readouterr().err and "Warning" not in err
+    assert "100.0%" in capfd.readouterr().err and "Warning" not in err
     assert "note, outbox.json, item 0, object.attachment[0]: the file media_attachments/" in out
     assert "is missing from the archive; the status was imported with the file's address" in out
     record = next(r for r in records(mastodon).values() if r.has_media)
@@ -705,3 +705,94 @@ def test_a_2025_tiktok_export_is_read_whole_with_ids_for_cdn_and_photo_links(wor
     path.write_text(json.dumps(again, ensure_ascii=False), "utf-8")
     out, _ = run(channel, path)
     assert "0 new" in out and "6 unchanged" in out.replace("0 changed, ", "")
+
+
+# Bluesky: the author from the repository's profile (and a DID document beside it); other
+# CAR files refused at detection.
+
+
+def bluesky_shapes():
+    from tests.sources.test_bluesky import SHAPES
+
+    return SHAPES
+
+
+BSKY_DID = "did:plc:exemplakommun4test2xyz"
+
+
+def bluesky_repository(path: Path, collection: str = "app.bsky.feed.post") -> Path:
+    shapes = bluesky_shapes()
+    records = {
+        "app.bsky.actor.profile/self": {
+            "$type": "app.bsky.actor.profile",
+            "displayName": "Exempla kommun",
+            "description": "Kommunens officiella konto.",
+        },
+        f"{collection}/3kly5whjwmc2v": {
+            "$type": collection,
+            "text": "Välkommen till vårt konto!",
+            "createdAt": "2025-03-01T09:00:00.000+01:00",
+            "langs": ["sv"],
+        },
+    }
+    if not collection.startswith("app.bsky."):
+        del records["app.bsky.actor.profile/self"]
+    return shapes.write_car(path, BSKY_DID, sorted(records.items()))
+
+
+@pytest.fixture
+def bluesky(world):
+    return channel_in(world, "active", platform="bluesky", address=BSKY_DID)
+
+
+def test_repository_posts_name_their_author_from_the_profile_and_did_document(bluesky, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    bluesky_repository(folder / "repo.car")
+    (folder / "did.json").write_text(
+        json.dumps(
+            {
+                "@context": ["https://www.w3.org/ns/did/v1"],
+                "id": BSKY_DID,
+                "alsoKnownAs": ["at://exempla.bsky.social"],
+            }
+        ),
+        "utf-8",
+    )
+    out, _ = run(bluesky, folder)
+    assert f"Found: Bluesky repository export of {BSKY_DID} (Exempla kommun)" in out
+    (post,) = records(bluesky).values()
+    assert (post.author_name, post.author_handle) == ("Exempla kommun", "exempla.bsky.social")
+    assert post.created_at == datetime.datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+    # Without the DID document the name still comes from the profile; the handle is unknown.
+    from torget.sources.bluesky import RepositoryReader
+    from torget.sources.bundle import open_bundle
+    from torget.sources.formats import ReadContext
+
+    with open_bundle(folder / "repo.car") as bundle:
+        reader = RepositoryReader()
+        found = reader.detect(bundle)
+        context = ReadContext(captured_at=datetime.datetime(2026, 1, 1, tzinfo=UTC))
+        (item,) = list(reader.read(bundle, found, context))
+    assert (item.author_name, item.author_handle) == ("Exempla kommun", "")
+
+
+def test_a_car_that_is_not_a_bluesky_repository_is_refused_at_detection(bluesky, tmp_path):
+    from torget.sources.bluesky import RepositoryReader
+    from torget.sources.bundle import open_bundle
+
+    shapes = bluesky_shapes()
+    other_app = bluesky_repository(tmp_path / "notes.car", collection="com.example.note")
+    ipfs = tmp_path / "site.car"
+    block = shapes._dag_cbor({"hello": "world", "links": []})
+    header = shapes._dag_cbor({"roots": [shapes._link(shapes._cid(block))], "version": 1})
+    with ipfs.open("wb") as out:
+        out.write(shapes._varint(len(header)) + header)
+        shapes._section(out, block)
+    for path in (other_app, ipfs):
+        with open_bundle(path) as bundle:
+            assert RepositoryReader().detect(bundle) is None
+        with pytest.raises(CommandError, match=r"is not a Bluesky repository export\."):
+            run(bluesky, path, "--format", "bluesky-car")
+        with pytest.raises(CommandError, match=r"does not recognise"):
+            run(bluesky, path)

@@ -109,7 +109,7 @@ def test_takeout_is_recognised_by_its_columns_with_translated_folders(tmp_path):
     with open_bundle(path) as bundle:
         assert ApiReader().detect(bundle) is None
         found = TakeoutReader().detect(bundle)
-    assert found.summary() == "YouTube Takeout of @exempla, 2 videos, 4 comments, 1 live chats"
+    assert found.summary() == "YouTube Takeout of @exempla, 2 videos, 4 comments, 1 live chat"
     assert found.account == "@exempla"
     assert {OWN_CHANNEL, "Exempla kommun", "@exempla"} <= found.account_ids
     assert found.total == 7

@@ -29,10 +29,11 @@ import orjson
 
 # formats.py imports this module before it has defined json_array_items, so that function
 # is looked up on the module when called.
-from . import formats
+from . import fields, formats
 from .base import CapturedItem, CapturedMedia, Kind, SourceError, SourceNotice
 from .bundle import Bundle, BundleError
 from .clean import repair_mojibake, safe_text
+from .fields import flag_of, id_of, list_of, object_of
 from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import from_epoch, parse_time
 
@@ -66,13 +67,9 @@ def raw_json(obj: object) -> str:
 
 
 def text_of(value: object, key: str, *, mojibake: bool = False) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise SourceError(key, f"expected text, found {type(value).__name__}")
-    if mojibake:
-        value = undo_mojibake(value)
-    return safe_text(value)
+    """fields.text_of, with Meta's export mojibake undone when asked."""
+    text = fields.text_of(value, key)
+    return safe_text(undo_mojibake(text)) if mojibake and text else text
 
 
 def undo_mojibake(value: str) -> str:
@@ -85,45 +82,6 @@ def undo_mojibake(value: str) -> str:
         return value.encode("latin-1").decode("utf-8")
     except UnicodeError:
         return repair_mojibake(value)
-
-
-def id_of(value: object, key: str, *, required: bool = False) -> str:
-    """A Graph id: text (or a number some tools write), never empty when required."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if value is None or value == "":
-        if required:
-            raise SourceError(key, "missing")
-        return ""
-    if not isinstance(value, str):
-        raise SourceError(key, f"expected an id, found {type(value).__name__}")
-    if len(value) > 200:
-        raise SourceError(key, "longer than 200 characters")
-    return safe_text(value)
-
-
-def object_at(value: object, key: str) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise SourceError(key, f"expected an object, found {type(value).__name__}")
-    return value
-
-
-def list_at(value: object, key: str) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise SourceError(key, f"expected a list, found {type(value).__name__}")
-    return value
-
-
-def flag_of(value: object, key: str) -> bool:
-    if value is None:
-        return False
-    if not isinstance(value, bool):
-        raise SourceError(key, "expected true or false")
-    return value
 
 
 def mime_for(name: str) -> str:
@@ -177,7 +135,7 @@ def root_of(name: str, *markers: str) -> str:
 
 
 def with_location(error: SourceError, where: str) -> SourceError:
-    return type(error)(f"{where}, {error.location}" if error.location else where, error.reason)
+    return fields.within(where, error)
 
 
 def element_error(error: Exception, where: str) -> SourceError:
@@ -526,8 +484,8 @@ def _export_post(obj, bundle, root, owner, ids, context) -> tuple[CapturedItem, 
     obj = must_be_object(obj)
     created = from_epoch(obj.get("timestamp"), "timestamp")
     text, edited = "", None
-    for index, entry in enumerate(list_at(obj.get("data"), "data")):
-        entry = object_at(entry, f"data[{index}]")
+    for index, entry in enumerate(list_of(obj.get("data"), "data")):
+        entry = object_of(entry, f"data[{index}]")
         if "post" in entry and not text:
             text = text_of(entry["post"], f"data[{index}].post", mojibake=True)
         if entry.get("update_timestamp") is not None:
@@ -535,14 +493,14 @@ def _export_post(obj, bundle, root, owner, ids, context) -> tuple[CapturedItem, 
             if updated > created:
                 edited = updated
     media, problems = [], []
-    for a, attachment in enumerate(list_at(obj.get("attachments"), "attachments")):
-        attachment = object_at(attachment, f"attachments[{a}]")
-        for d, entry in enumerate(list_at(attachment.get("data"), f"attachments[{a}].data")):
-            entry = object_at(entry, f"attachments[{a}].data[{d}]")
+    for a, attachment in enumerate(list_of(obj.get("attachments"), "attachments")):
+        attachment = object_of(attachment, f"attachments[{a}]")
+        for d, entry in enumerate(list_of(attachment.get("data"), f"attachments[{a}].data")):
+            entry = object_of(entry, f"attachments[{a}].data[{d}]")
             if "media" not in entry:
                 continue  # a link, a place, a poll: kept in raw
             key = f"attachments[{a}].data[{d}].media"
-            uri = object_at(entry["media"], key).get("uri")
+            uri = object_of(entry["media"], key).get("uri")
             try:
                 media.append(export_media(bundle, root, uri, f"{key}.uri"))
             except SourceError as problem:
@@ -574,10 +532,10 @@ def _export_post(obj, bundle, root, owner, ids, context) -> tuple[CapturedItem, 
 def _export_comment(obj, owner, ids, context) -> tuple[CapturedItem, list]:
     obj = must_be_object(obj)
     comment = {}
-    for index, entry in enumerate(list_at(obj.get("data"), "data")):
-        entry = object_at(entry, f"data[{index}]")
+    for index, entry in enumerate(list_of(obj.get("data"), "data")):
+        entry = object_of(entry, f"data[{index}]")
         if "comment" in entry:
-            comment = object_at(entry["comment"], f"data[{index}].comment")
+            comment = object_of(entry["comment"], f"data[{index}].comment")
             break
     if comment.get("timestamp") is not None:
         created = from_epoch(comment["timestamp"], "data[0].comment.timestamp")
@@ -688,7 +646,7 @@ def _facebook_element(
 def _post_tree(obj: dict, context: ReadContext) -> Iterator[CapturedItem | SourceError]:
     post_id = id_of(obj.get("id"), "id", required=True)
     page_id = post_id.split("_")[0] if "_" in post_id else ""
-    sender = object_at(obj.get("from"), "from")
+    sender = object_of(obj.get("from"), "from")
     author_id = id_of(sender.get("id"), "from.id")
     author_name = text_of(sender.get("name"), "from.name")
     if sender:
@@ -712,9 +670,9 @@ def _post_tree(obj: dict, context: ReadContext) -> Iterator[CapturedItem | Sourc
         hidden=flag_of(obj.get("is_hidden"), "is_hidden"),
         media=_facebook_media(obj),
     )
-    comments = object_at(obj.get("comments"), "comments")
+    comments = object_of(obj.get("comments"), "comments")
     yield from each(
-        list_at(comments.get("data"), "comments.data"),
+        list_of(comments.get("data"), "comments.data"),
         "comments.data",
         lambda c: _comment_tree(
             must_be_object(c), context, parent=post_id, parent_is_comment=False, thread=post_id
@@ -732,7 +690,7 @@ def _comment_tree(
         if not (post and (reply or comment)):
             raise SourceError("id", "missing, and no permalink_url names the comment")
         comment_id = f"{post}_{reply or comment}"
-    explicit = id_of(object_at(obj.get("parent"), "parent").get("id"), "parent.id")
+    explicit = id_of(object_of(obj.get("parent"), "parent").get("id"), "parent.id")
     is_reply = parent_is_comment
     if explicit:
         parent, is_reply = explicit, True
@@ -747,7 +705,7 @@ def _comment_tree(
     if parent == comment_id:
         raise SourceError("parent", "the comment names itself as its parent")
     page_id = thread.split("_")[0] if "_" in thread else page
-    sender = object_at(obj.get("from"), "from")
+    sender = object_of(obj.get("from"), "from")
     author_id = id_of(sender.get("id"), "from.id")
     author_name = text_of(sender.get("name"), "from.name")
     own = bool(author_id or author_name) and (
@@ -769,9 +727,9 @@ def _comment_tree(
         hidden=flag_of(obj.get("is_hidden"), "is_hidden"),
         media=_facebook_media(obj),
     )
-    replies = object_at(obj.get("comments"), "comments")
+    replies = object_of(obj.get("comments"), "comments")
     yield from each(
-        list_at(replies.get("data"), "comments.data"),
+        list_of(replies.get("data"), "comments.data"),
         "comments.data",
         lambda r: _comment_tree(
             must_be_object(r), context, parent=comment_id, parent_is_comment=True, thread=thread

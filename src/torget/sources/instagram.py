@@ -20,12 +20,9 @@ from .facebook import (
     GraphReader,
     each,
     export_media,
-    id_of,
-    list_at,
     located,
     must_be_object,
     natural_order,
-    object_at,
     place_of_page,
     raw_json,
     root_of,
@@ -35,6 +32,7 @@ from .facebook import (
     top_level,
     url_media,
 )
+from .fields import id_of, list_of, object_of
 from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import from_epoch, parse_time
 
@@ -209,11 +207,11 @@ def _export_content(obj, kind, bundle, root, owner, ids, context) -> tuple[Captu
     in its only media entry."""
     obj = must_be_object(obj)
     if "media" in obj:
-        entries = list_at(obj["media"], "media")
+        entries = list_of(obj["media"], "media")
         keys = [f"media[{index}]" for index in range(len(entries))]
     else:
         entries, keys = [obj], [""]
-    first = object_at(entries[0], keys[0] or "media") if entries else {}
+    first = object_of(entries[0], keys[0] or "media") if entries else {}
     text = text_of(obj.get("title"), "title", mojibake=True)
     if not text and first is not obj:
         text = text_of(first.get("title"), _at(keys[0], "title"), mojibake=True)
@@ -225,7 +223,7 @@ def _export_content(obj, kind, bundle, root, owner, ids, context) -> tuple[Captu
     media: list[CapturedMedia] = []
     problems = []
     for key, entry in zip(keys, entries, strict=True):
-        entry = object_at(entry, key or "media")
+        entry = object_of(entry, key or "media")
         try:
             media.append(export_media(bundle, root, entry.get("uri"), _at(key, "uri")))
         except SourceError as problem:
@@ -263,13 +261,13 @@ def _at(key: str, part: str) -> str:
 
 
 def _string_map_value(fields: dict, key: str, part: str):
-    entry = object_at(fields.get(key), f"string_map_data.{key}")
+    entry = object_of(fields.get(key), f"string_map_data.{key}")
     return entry.get(part)
 
 
 def _export_comment(obj, owner, ids, context) -> tuple[CapturedItem, list]:
     obj = must_be_object(obj)
-    fields = object_at(obj.get("string_map_data"), "string_map_data")
+    fields = object_of(obj.get("string_map_data"), "string_map_data")
     if not fields:
         raise SourceError("string_map_data", "missing")
     created = from_epoch(
@@ -351,7 +349,7 @@ def _instagram_element(
 def _media_tree(obj: dict, context: ReadContext) -> Iterator[CapturedItem | SourceError]:
     media_id = id_of(obj.get("id"), "id", required=True)
     username = text_of(obj.get("username"), "username")
-    owner_id = id_of(object_at(obj.get("owner"), "owner").get("id"), "owner.id")
+    owner_id = id_of(object_of(obj.get("owner"), "owner").get("id"), "owner.id")
     # /{ig-user}/media lists only the account's own media; when the object names its owner,
     # the owner decides.
     own = context.is_own(username, owner_id) if (username or owner_id) else True
@@ -369,9 +367,9 @@ def _media_tree(obj: dict, context: ReadContext) -> Iterator[CapturedItem | Sour
         permalink=text_of(obj.get("permalink"), "permalink"),
         media=_instagram_media_files(obj),
     )
-    comments = object_at(obj.get("comments"), "comments")
+    comments = object_of(obj.get("comments"), "comments")
     yield from each(
-        list_at(comments.get("data"), "comments.data"),
+        list_of(comments.get("data"), "comments.data"),
         "comments.data",
         lambda c: _comment_tree(
             must_be_object(c), context, parent=media_id, is_reply=False, thread=media_id
@@ -383,7 +381,7 @@ def _comment_tree(
     obj: dict, context: ReadContext, *, parent: str, is_reply: bool, thread: str
 ) -> Iterator[CapturedItem | SourceError]:
     comment_id = id_of(obj.get("id"), "id", required=True)
-    media_id = id_of(object_at(obj.get("media"), "media").get("id"), "media.id")
+    media_id = id_of(object_of(obj.get("media"), "media").get("id"), "media.id")
     explicit = id_of(obj.get("parent_id"), "parent_id")
     if explicit:
         parent, is_reply = explicit, True
@@ -392,12 +390,12 @@ def _comment_tree(
     thread = thread or media_id
     if parent == comment_id:
         raise SourceError("parent_id", "the comment names itself as its parent")
-    sender = object_at(obj.get("from"), "from")
+    sender = object_of(obj.get("from"), "from")
     username = text_of(obj.get("username"), "username") or text_of(
         sender.get("username"), "from.username"
     )
     author_id = id_of(sender.get("id"), "from.id") or id_of(
-        object_at(obj.get("user"), "user").get("id"), "user.id"
+        object_of(obj.get("user"), "user").get("id"), "user.id"
     )
     yield CapturedItem(
         platform_id=comment_id,
@@ -413,9 +411,9 @@ def _comment_tree(
         thread_id=thread,
         hidden=bool(obj.get("hidden")) if isinstance(obj.get("hidden"), bool) else False,
     )
-    replies = object_at(obj.get("replies"), "replies")
+    replies = object_of(obj.get("replies"), "replies")
     yield from each(
-        list_at(replies.get("data"), "replies.data"),
+        list_of(replies.get("data"), "replies.data"),
         "replies.data",
         lambda r: _comment_tree(
             must_be_object(r), context, parent=comment_id, is_reply=True, thread=thread

@@ -30,6 +30,7 @@ from . import formats
 from .base import CapturedItem, CapturedMedia, Kind, SourceError, SourceNotice
 from .bundle import Bundle, BundleError
 from .clean import html_to_text, safe_text
+from .fields import dict_at, id_of, str_at, within
 from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import parse_time
 
@@ -64,23 +65,6 @@ _RECOVERABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 # Shared helpers.
 
 
-def _text(obj: dict, key: str) -> str:
-    value = obj.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise SourceError(key, f"expected text, found {type(value).__name__}")
-    return safe_text(value)
-
-
-def _dict(obj: dict, key: str) -> dict:
-    value = obj.get(key)
-    if not isinstance(value, dict):
-        found = "nothing" if value is None else type(value).__name__
-        raise SourceError(key, f"expected an object, found {found}")
-    return value
-
-
 def _host(url: str) -> str:
     try:
         return (urlsplit(url).hostname or "").lower()
@@ -96,7 +80,7 @@ def _mime_type(url: str, declared: object = None) -> str:
 
 
 def _located(where: str, error: SourceError) -> SourceError:
-    return type(error)(f"{where}, {error.location}", error.reason)
+    return within(where, error)
 
 
 def _unexpected(where: str, error: Exception) -> SourceError:
@@ -231,7 +215,7 @@ class ArchiveReader(Reader):
         note = activity.get("object")
         if not isinstance(note, dict):
             raise SourceError("object", "expected the status itself, found only a reference")
-        platform_id = _text(note, "id")
+        platform_id = str_at(note, "id")
         if not platform_id:
             raise SourceError("object.id", "missing")
         published = note.get("published") or activity.get("published")
@@ -239,8 +223,8 @@ class ArchiveReader(Reader):
         updated = note.get("updated")
         edited_at = parse_time(updated, "object.updated") if updated else None
         try:
-            content = _text(note, "content")
-            title = _text(note, "summary")
+            content = str_at(note, "content")
+            title = str_at(note, "summary")
         except SourceError as error:
             raise SourceError(f"object.{error.location}", error.reason) from None
         parent_id = _reference(note.get("inReplyTo"), "object.inReplyTo")
@@ -409,30 +393,22 @@ def _is_boost(status: dict) -> bool:
 def _account_handle(account: dict) -> tuple[str, str]:
     """("@user@host", the host) the same way the archive names its author: the username on
     the host of the account's ActivityPub id."""
-    username = _text(account, "username")
-    host = _host(_text(account, "uri")) or _host(_text(account, "url"))
+    username = str_at(account, "username")
+    host = _host(str_at(account, "uri")) or _host(str_at(account, "url"))
     if not host:
-        acct = _text(account, "acct")
+        acct = str_at(account, "acct")
         host = acct.partition("@")[2]
     return (f"@{username}@{host}" if host else f"@{username}"), host
 
 
 def _is_own_account(account: dict, context: ReadContext) -> bool:
     handle, _ = _account_handle(account)
-    acct = _text(account, "acct")
+    acct = str_at(account, "acct")
     return context.is_own(
         handle,
         acct if "@" in acct else "",
-        _text(account, "url"),
+        str_at(account, "url"),
     )
-
-
-def _id(value: object, key: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise SourceError(key, f"expected an id, found {type(value).__name__}")
-    return str(value)
 
 
 class _Page:
@@ -461,13 +437,13 @@ class _Page:
                     self.local_accounts[str(account.get("id"))] = account_uri.rstrip("/")
 
     def parent_of(self, status: dict) -> str:
-        parent = _id(status.get("in_reply_to_id"), "in_reply_to_id")
+        parent = id_of(status.get("in_reply_to_id"), "in_reply_to_id")
         if not parent:
             return ""
         if parent in self.uris:
             return self.uris[parent]
         account_uri = self.local_accounts.get(
-            _id(status.get("in_reply_to_account_id"), "in_reply_to_account_id")
+            id_of(status.get("in_reply_to_account_id"), "in_reply_to_account_id")
         )
         return f"{account_uri}/statuses/{parent}" if account_uri else ""
 
@@ -483,7 +459,7 @@ def _status_text(status: dict) -> str:
     if content is None and isinstance(status.get("text"), str):
         # A deleted status comes back with its source text instead of HTML.
         return safe_text(status["text"].strip())
-    return html_to_text(_text(status, "content"))
+    return html_to_text(str_at(status, "content"))
 
 
 def _api_media(attachments: object) -> Iterator[CapturedMedia]:
@@ -507,14 +483,16 @@ def _status_item(
 ) -> CapturedItem:
     if not isinstance(status, dict):
         raise SourceError("status", f"expected an object, found {type(status).__name__}")
-    platform_id = _text(status, "uri")
+    platform_id = str_at(status, "uri")
     if not platform_id:
         raise SourceError("uri", "missing")
-    account = _dict(status, "account")
+    account = dict_at(status, "account")
+    if not account:
+        raise SourceError("account", "missing: a status names its account")
     try:
         handle, _ = _account_handle(account)
-        author_id = _text(account, "uri") or _text(account, "url")
-        author_name = _text(account, "display_name")
+        author_id = str_at(account, "uri") or str_at(account, "url")
+        author_name = str_at(account, "display_name")
         own = _is_own_account(account, context)
     except SourceError as error:
         raise _located("account", error) from None
@@ -534,9 +512,9 @@ def _status_item(
         parent_id=parent_id,
         thread_id=thread_id if thread_id != platform_id else "",
         edited_at=parse_time(edited, "edited_at") if edited else None,
-        title=_text(status, "spoiler_text"),
-        language=_text(status, "language")[:16],
-        permalink=_text(status, "url") or platform_id,
+        title=str_at(status, "spoiler_text"),
+        language=str_at(status, "language")[:16],
+        permalink=str_at(status, "url") or platform_id,
         media=tuple(_api_media(status.get("media_attachments"))),
     )
 
@@ -660,8 +638,8 @@ def _version_item(edit: dict, at, first: bool, current: CapturedItem) -> Capture
     if isinstance(account, dict):
         try:
             handle, _ = _account_handle(account)
-            author_id = _text(account, "uri") or _text(account, "url") or author_id
-            author_name = _text(account, "display_name")
+            author_id = str_at(account, "uri") or str_at(account, "url") or author_id
+            author_name = str_at(account, "display_name")
         except SourceError as error:
             raise _located("account", error) from None
     return CapturedItem(
@@ -678,7 +656,7 @@ def _version_item(edit: dict, at, first: bool, current: CapturedItem) -> Capture
         parent_id=current.parent_id,
         thread_id=current.thread_id,
         edited_at=None if first else at,
-        title=_text(edit, "spoiler_text"),
+        title=str_at(edit, "spoiler_text"),
         language=current.language,
         permalink=current.permalink,
         media=tuple(_api_media(edit.get("media_attachments"))),

@@ -26,6 +26,23 @@ _SLASHED = re.compile(r"^(\d{4})/(\d{2})/(\d{2})(?=[ T]|$)")
 _ZONE_NAME = re.compile(r"\s*(?:UTC|GMT)$")
 
 
+def _strict_iso(value, key: str) -> datetime.datetime:
+    if value is None:
+        raise SourceError(key, "missing")
+    if not isinstance(value, str):
+        raise SourceError(key, "expected a date and time as text (ISO 8601)")
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise SourceError(key, f"not a date and time: {value[:40]!r}") from None
+    if parsed.tzinfo is None:
+        raise SourceError(key, "the time has no zone; write Z or an offset such as +01:00")
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise SourceError(key, f"out of range: {value[:40]!r}") from None
+
+
 def utc(value: datetime.datetime) -> datetime.datetime:
     """An aware datetime in UTC; a naive one is taken to be UTC (the rule above)."""
     if value.tzinfo is None:
@@ -52,12 +69,16 @@ def from_epoch(value, key: str = "time") -> datetime.datetime:
         raise SourceError(key, f"out of range: {value!r}") from None
 
 
-def parse_time(value, key: str = "time") -> datetime.datetime:
+def parse_time(value, key: str = "time", *, strict: bool = False) -> datetime.datetime:
     """Any of the written forms the platforms use, to aware UTC; SourceError if unusable.
 
     Accepts ISO 8601 with `Z`, an offset (`+01:00` or `+0000`) or no zone; a space instead of
-    `T`; Twitter's "Sun Oct 07 07:39:51 +0000 2012"; RFC 2822 (feeds, e-mail); epoch numbers.
+    `T`; "2017/06/08 08:15:44 UTC"; Twitter's "Sun Oct 07 07:39:51 +0000 2012"; RFC 2822
+    (feeds, e-mail); epoch numbers. With `strict` (Torget's own interchange format) only
+    ISO 8601 text with a zone is accepted: a file Torget defines says exactly what it means.
     """
+    if strict:
+        return _strict_iso(value, key)
     if value is None or value == "":
         raise SourceError(key, "missing")
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -28,6 +28,7 @@ import orjson
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle, BundleError
 from .clean import safe_text
+from .fields import dict_at, id_at, list_at, str_at, within
 from .formats import Found, ReadContext, Reader, json_array_items, module_readers, register
 from .times import parse_time
 
@@ -101,52 +102,6 @@ def snowflake_time(tweet_id: str) -> datetime.datetime | None:
     return datetime.datetime.fromtimestamp(milliseconds // 1000, tz=datetime.UTC)
 
 
-# Small readers of values, each raising SourceError(key, reason).
-
-
-def _id(obj: dict, *keys: str, required: bool = True) -> str:
-    for key in keys:
-        value = obj.get(key)
-        if value is None or value == "":
-            continue
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise SourceError(key, f"expected an id, found {type(value).__name__}")
-        text = str(value).strip()
-        if not text or len(text) > 200:
-            raise SourceError(key, "not a usable id")
-        return text
-    if required:
-        raise SourceError(keys[0], "missing")
-    return ""
-
-
-def _str(obj: dict, key: str) -> str:
-    value = obj.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise SourceError(key, f"expected text, found {type(value).__name__}")
-    return value
-
-
-def _dict(obj: dict, key: str) -> dict:
-    value = obj.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise SourceError(key, f"expected an object, found {type(value).__name__}")
-    return value
-
-
-def _list(obj: dict, key: str) -> list:
-    value = obj.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise SourceError(key, f"expected a list, found {type(value).__name__}")
-    return value
-
-
 def _expand_links(text: str, links: Iterable, expanded_key: str = "expanded_url") -> str:
     """t.co short links replaced by the address they stand for (t.co may not last)."""
     for link in links:
@@ -181,13 +136,9 @@ def _raw(obj: object) -> str:
     return orjson.dumps(obj).decode()
 
 
-def _at(location: str, error: SourceError) -> SourceError:
-    return SourceError(f"{location}, {error.location}", error.reason)
-
-
 def _as_source_error(location: str, error: Exception) -> SourceError:
     if isinstance(error, SourceError):
-        return _at(location, error)
+        return within(location, error)
     if isinstance(error, KeyError):
         return SourceError(f"{location}, {error.args[0] if error.args else '?'}", "missing")
     return SourceError(location, f"unusable ({type(error).__name__}: {str(error)[:120]})")
@@ -243,7 +194,7 @@ class _ThreadIndex:
         candidates = [n for s in (second, second - 1, second + 1) for n in self.notes.get(s, [])]
         if not candidates:
             return None
-        cut = html.unescape(_str(tweet, "full_text") or _str(tweet, "text"))
+        cut = html.unescape(str_at(tweet, "full_text") or str_at(tweet, "text"))
         cut = re.sub(r"(\s*https://t\.co/\w+)+\s*$", "", cut).rstrip("…").strip()[:40]
         matching = [n for n in candidates if n[0].startswith(cut)] if cut else []
         if len(matching) == 1:
@@ -470,7 +421,7 @@ class ArchiveReader(Reader):
                     chain = _edit_chain(tweet)
                     if chain:
                         latest = index.latest_present.get(chain[0], (0, ""))[1]
-                        if latest != _id(tweet, "id_str", "id"):
+                        if latest != id_at(tweet, "id_str", "id"):
                             continue  # an earlier version: read with the latest, in order
                     versions = [e for _, e in index.versions.get(chain[0], [])] if chain else []
                     items = [
@@ -557,9 +508,9 @@ def _media_from_files(
 
 def _entity_media_urls(tweet: dict) -> list[tuple[str, str]]:
     """(address, type) of each picture or video of a v1.1/archive tweet."""
-    entities = _dict(tweet, "extended_entities") or _dict(tweet, "entities")
+    entities = dict_at(tweet, "extended_entities") or dict_at(tweet, "entities")
     urls = []
-    for entry in _list(entities, "media"):
+    for entry in list_at(entities, "media"):
         if not isinstance(entry, dict):
             continue
         if entry.get("type") in _VIDEO_TYPES:
@@ -598,7 +549,7 @@ def _archive_tweet(
     deleted: bool,
 ) -> CapturedItem:
     tweet = _unwrap(element, "tweet")
-    tweet_id = _id(tweet, "id_str", "id")
+    tweet_id = id_at(tweet, "id_str", "id", required=True)
     created_at = parse_time(tweet.get("created_at"), "created_at")
     platform_id, edited_at = tweet_id, None
     written_at = created_at
@@ -610,9 +561,9 @@ def _archive_tweet(
         if tweet_id != platform_id:
             edited_at = created_at
             created_at = snowflake_time(platform_id) or created_at
-    text = _str(tweet, "full_text") or _str(tweet, "text")
-    entities = _dict(tweet, "entities")
-    links = _list(entities, "urls")
+    text = str_at(tweet, "full_text") or str_at(tweet, "text")
+    entities = dict_at(tweet, "entities")
+    links = list_at(entities, "urls")
     raw = element
     note = index.note_for(tweet, written_at)
     if note is not None:  # a long post: the archive's tweets.js holds it cut short
@@ -628,7 +579,7 @@ def _archive_tweet(
             ],
         )
         raw = {**element, "noteTweet": note[2]} if isinstance(element, dict) else element
-    parent = _id(tweet, "in_reply_to_status_id_str", required=False)
+    parent = id_at(tweet, "in_reply_to_status_id_str", required=False)
     deleted_at = parse_time(tweet.get("deleted_at"), "deleted_at") if deleted else None
     return CapturedItem(
         platform_id=platform_id,
@@ -661,8 +612,8 @@ def _archive_messages(
         where = f"{name}, conversation {position}"
         try:
             conversation = _unwrap(element, "dmConversation")
-            conversation_id = _id(conversation, "conversationId")
-            messages = _list(conversation, "messages")
+            conversation_id = id_at(conversation, "conversationId", required=True)
+            messages = list_at(conversation, "messages")
         except _ITEM_ERRORS as error:
             yield _as_source_error(where, error)
             continue
@@ -684,14 +635,18 @@ def _archive_message(
     context: ReadContext,
 ) -> CapturedItem:
     message = _unwrap(event, "messageCreate")
-    message_id = _id(message, "id")
-    sender = _id(message, "senderId")
+    message_id = id_at(message, "id", required=True)
+    sender = id_at(message, "senderId", required=True)
     own = bool(account.account_id and sender == account.account_id) or context.is_own(sender)
-    urls = [(u, _mime(u.split("?")[0])) for u in _list(message, "mediaUrls") if isinstance(u, str)]
+    urls = [
+        (u, _mime(u.split("?")[0])) for u in list_at(message, "mediaUrls") if isinstance(u, str)
+    ]
     return CapturedItem(
         platform_id=message_id,
         kind=Kind.MESSAGE,
-        text=safe_text(_expand_links(_str(message, "text"), _list(message, "urls"), "expanded")),
+        text=safe_text(
+            _expand_links(str_at(message, "text"), list_at(message, "urls"), "expanded")
+        ),
         created_at=parse_time(message.get("createdAt"), "createdAt"),
         captured_at=context.captured_at,
         raw=_raw(event),
@@ -787,7 +742,7 @@ class ApiV2Reader(_PagesReader):
                     yield page
                     continue
                 for value in items_from_v2_page(page, context):
-                    yield _at(where, value) if isinstance(value, SourceError) else value
+                    yield within(where, value) if isinstance(value, SourceError) else value
 
 
 @register
@@ -901,10 +856,10 @@ def _v2_tweet(
 ) -> CapturedItem:
     if not isinstance(tweet, dict):
         raise SourceError("tweet", f"expected an object, found {type(tweet).__name__}")
-    tweet_id = _id(tweet, "id")
+    tweet_id = id_at(tweet, "id", required=True)
     if not isinstance(tweet.get("text"), str) and not isinstance(tweet.get("note_tweet"), dict):
         raise SourceError("text", "missing: not a tweet")
-    history = [i for i in _list(tweet, "edit_history_tweet_ids") if isinstance(i, str) and i]
+    history = [i for i in list_at(tweet, "edit_history_tweet_ids") if isinstance(i, str) and i]
     platform_id = history[0] if history else tweet_id
     # created_at is only there when asked for (tweet.fields=created_at); the id tells it too.
     if tweet.get("created_at") is not None:
@@ -917,18 +872,18 @@ def _v2_tweet(
     if platform_id != tweet_id:
         created_at, edited_at = snowflake_time(platform_id) or written, written
     parent = ""
-    for reference in _list(tweet, "referenced_tweets"):
+    for reference in list_at(tweet, "referenced_tweets"):
         if isinstance(reference, dict) and reference.get("type") == "replied_to":
-            parent = _id(reference, "id")
-    author_id = _id(tweet, "author_id", required=False)
+            parent = id_at(reference, "id", required=True)
+    author_id = id_at(tweet, "author_id", required=False)
     user = users.get(author_id, {})
     handle = f"@{user['username']}" if isinstance(user.get("username"), str) else ""
-    note = _dict(tweet, "note_tweet")
-    text = _str(note, "text") or _str(tweet, "text")
-    links = _list(_dict(note, "entities") or _dict(tweet, "entities"), "urls")
-    conversation = _id(tweet, "conversation_id", required=False)
+    note = dict_at(tweet, "note_tweet")
+    text = str_at(note, "text") or str_at(tweet, "text")
+    links = list_at(dict_at(note, "entities") or dict_at(tweet, "entities"), "urls")
+    conversation = id_at(tweet, "conversation_id", required=False)
     attached = []
-    for key in _list(_dict(tweet, "attachments"), "media_keys"):
+    for key in list_at(dict_at(tweet, "attachments"), "media_keys"):
         entry = media.get(key) if isinstance(key, str) else None
         if entry:
             attached.append(_v2_media(entry))
@@ -981,18 +936,18 @@ def items_from_v1_statuses(
 def _v1_status(status: object, context: ReadContext) -> CapturedItem:
     if not isinstance(status, dict):
         raise SourceError("status", f"expected an object, found {type(status).__name__}")
-    tweet_id = _id(status, "id_str", "id")
-    user = _dict(status, "user")
-    author_id = _id(user, "id_str", "id", required=False)
+    tweet_id = id_at(status, "id_str", "id", required=True)
+    user = dict_at(status, "user")
+    author_id = id_at(user, "id_str", "id", required=False)
     handle = f"@{user['screen_name']}" if isinstance(user.get("screen_name"), str) else ""
-    extended = _dict(status, "extended_tweet")
-    text = _str(extended, "full_text") or _str(status, "full_text") or _str(status, "text")
-    entities = _dict(extended, "entities") or _dict(status, "entities")
-    parent = _id(status, "in_reply_to_status_id_str", required=False)
+    extended = dict_at(status, "extended_tweet")
+    text = str_at(extended, "full_text") or str_at(status, "full_text") or str_at(status, "text")
+    entities = dict_at(extended, "entities") or dict_at(status, "entities")
+    parent = id_at(status, "in_reply_to_status_id_str", required=False)
     return CapturedItem(
         platform_id=tweet_id,
         kind=Kind.REPLY if parent else Kind.POST,
-        text=_tweet_text(text, _list(entities, "urls")),
+        text=_tweet_text(text, list_at(entities, "urls")),
         created_at=parse_time(status.get("created_at"), "created_at"),
         captured_at=context.captured_at,
         raw=_raw(status),

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from . import formats
+from . import fields, formats
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle, BundleError
 from .clean import html_to_text, safe_text
@@ -690,17 +690,7 @@ def _api_video(entry: dict, snippet: dict, context: ReadContext) -> CapturedItem
 
 def _api_text(obj, key: str, *, required: bool = False, limit: int = 2000) -> str:
     value = obj.get(key) if isinstance(obj, dict) else None
-    if value is None:
-        if required:
-            raise SourceError(key, "missing")
-        return ""
-    if not isinstance(value, str):
-        raise SourceError(key, f"expected text, found {type(value).__name__}")
-    if len(value) > limit:
-        raise SourceError(key, f"longer than {limit:,} characters")
-    if required and not value.strip():
-        raise SourceError(key, "empty")
-    return value
+    return fields.text_of(value, key, required=required, limit=limit)
 
 
 @register
