@@ -20,7 +20,7 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         self.start = time.monotonic()
         self.last_print = 0.0
-        self.tty = stream.isatty()
+        self.tty = self.stream.isatty()
 
     def update(self, done_items: int, done: int | None, rejected: int, force=False) -> None:
         """`done` counts bytes read or items handled, in the unit of `total`."""
