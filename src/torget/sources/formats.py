@@ -16,6 +16,7 @@ is handled by the command itself.
 """
 
 import contextlib
+import functools
 import importlib
 import re
 from collections.abc import Iterator
@@ -151,6 +152,7 @@ _PLATFORM_HOSTS = {
 _PROFILE_PATHS = ("profile/", "channel/", "company/", "in/", "user/", "c/", "pages/")
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_account(value: str) -> str:
     """One comparable form of a handle, page name, URL or id: "https://x.com/Exempla" and
     "@exempla" and "Exempla" all become "exempla"; "@info@social.exempla.se" keeps its

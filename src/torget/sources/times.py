@@ -88,6 +88,13 @@ def parse_time(value, key: str = "time", *, strict: bool = False) -> datetime.da
     text = value.strip()
     if len(text) > 64:
         raise SourceError(key, f"not a date and time: {text[:40]!r}…")
+    if len(text) >= 10 and text[4] == "-" and text[:4].isdigit():
+        try:  # the common case first: ISO 8601 as Python reads it (Z, +01:00, +0000)
+            return utc(datetime.datetime.fromisoformat(text))
+        except ValueError:
+            pass
+        except OverflowError:
+            raise SourceError(key, f"out of range: {text[:40]!r}") from None
     if text[:4].isdigit() and len(text) >= 10:
         text = _SLASHED.sub(r"\1-\2-\3", text)
         if text[4] == "-" and _ZONE_NAME.search(text):
