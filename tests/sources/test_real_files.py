@@ -106,7 +106,7 @@ def test_real_file(world, platform, sample, extra, imported, rejected):
         out, _ = run(channel, path, *extra)
     except CommandError as error:  # every item rejected: exit 1, with the reasons
         pytest.fail(f"{sample}: {error}")
-    new, changed, _unchanged, refused = figures(out)
+    _new, _changed, _unchanged, refused = figures(out)
     records = list(Record.objects.filter(channel=channel))
     assert (len(records), refused) == (imported, rejected), out
     for record in records:
