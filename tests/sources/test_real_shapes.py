@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.factories import channel_in
 from torget.archive.models import Record
@@ -796,3 +798,62 @@ def test_a_car_that_is_not_a_bluesky_repository_is_refused_at_detection(bluesky,
             run(bluesky, path, "--format", "bluesky-car")
         with pytest.raises(CommandError, match=r"does not recognise"):
             run(bluesky, path)
+
+
+# Fuzzing the new shapes: a damaged file never makes a reader raise.
+
+
+def _shape_files(tmp: Path) -> dict[str, bytes]:
+    return {
+        "tweets.jsonl": twarc2_lines().encode(),
+        "feed.json": json.dumps(json_feed("1.1")).encode(),
+        "nyheter.xml": RSS_WITH_QUIRKS.encode(),
+        "Shares.csv": SHARES_2018.encode("utf-16"),
+        "Comments.csv": COMMENTS_UNQUOTED.encode(),
+        "user_data_tiktok.json": json.dumps(tiktok_2025()).encode(),
+        "outbox.json": (MASTODON / "outbox.json").read_bytes(),
+        "your_posts_1.json": (
+            SAMPLES / "facebook/dyi-2024/your_facebook_activity/posts/your_posts_1.json"
+        ).read_bytes(),
+    }
+
+
+_FUZZ_NAMES = sorted(_shape_files(Path(".")))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(_FUZZ_NAMES),
+    st.floats(0, 1),
+    st.integers(0, 255),
+    st.sampled_from(["cut", "flip", "insert"]),
+)
+@pytest.mark.django_db(transaction=False)
+def test_damaged_new_shapes_never_make_a_reader_raise(name, where, byte, how):
+    import tempfile
+
+    from torget.sources.base import CapturedItem, SourceError
+    from torget.sources.bundle import open_bundle
+    from torget.sources.formats import ReadContext, readers
+
+    with tempfile.TemporaryDirectory() as folder:
+        data = bytearray(_shape_files(Path(folder))[name])
+        at = int(where * (len(data) - 1))
+        if how == "cut":
+            del data[at:]
+        elif how == "flip":
+            data[at] = byte
+        else:
+            data[at:at] = bytes([byte]) * 3
+        path = Path(folder) / name
+        path.write_bytes(bytes(data))
+        context = ReadContext(captured_at=datetime.datetime(2026, 1, 1, tzinfo=UTC))
+        with open_bundle(path) as bundle:
+            for reader in readers():
+                found = reader.detect(bundle)
+                if found is None:
+                    continue
+                for value in reader.read(bundle, found, context):
+                    assert isinstance(value, CapturedItem | SourceError)
+                    if isinstance(value, CapturedItem):
+                        assert value.created_at.utcoffset() == datetime.timedelta(0)
