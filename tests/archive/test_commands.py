@@ -100,8 +100,11 @@ def test_media_outside_the_export_folder_is_refused(channel, tmp_path):
             interchange_line("1", "x", media=[{"path": "../../etc/passwd"}]),
         ],
     )
-    summary = run_import(channel, path)
-    assert "points outside the export's folder" in summary
+    out = io.StringIO()
+    # Its only item rejected, the import fails (exit status 1) after saying why.
+    with pytest.raises(CommandError, match="Nothing was imported: the only item was rejected"):
+        call_command("import", str(path), "--channel", channel.slug, stdout=out, stderr=out)
+    assert "points outside the export's folder" in out.getvalue()
     assert not Record.objects.exists()
 
 

@@ -127,7 +127,7 @@ def test_the_older_export_layout_and_a_missing_media_file():
     assert len(post.media) == 1  # the second picture is not in the export
     assert len(errors) == 1
     assert errors[0].location == "posts/your_posts_1.json, item 0, attachments[1].data[0].media.uri"
-    assert "not in the export; imported without it" in errors[0].reason
+    assert "not in the export; the post was imported without the file" in errors[0].reason
     assert items[2].text == "Gärna! Anmälan görs på vår webbplats."
 
 

@@ -114,6 +114,9 @@ def test_a_folder_never_serves_a_file_outside_itself(tmp_path):
         (1350000000, datetime.datetime(2012, 10, 12, tzinfo=UTC)),
         ("1350000000", datetime.datetime(2012, 10, 12, tzinfo=UTC)),
         (1350000000123, datetime.datetime(2012, 10, 12, 0, 0, 0, 123000, tzinfo=UTC)),
+        ("2017/06/08 08:15:44 UTC", datetime.datetime(2017, 6, 8, 8, 15, 44, tzinfo=UTC)),
+        ("2025-03-02 09:00:00 UTC", datetime.datetime(2025, 3, 2, 9, tzinfo=UTC)),
+        ("2024-03-01T08:00:00.000Z", datetime.datetime(2024, 3, 1, 8, tzinfo=UTC)),
     ],
 )
 def test_every_written_form_ends_as_aware_utc(written, instant):
@@ -268,3 +271,38 @@ def test_the_fast_html_path_reads_as_the_html_parser_does(markup):
     expected = [clean._SPACES.sub(" ", line).strip() for line in clean._parsed(markup).split("\n")]
     expected = clean._BLANK_LINES.sub("\n\n", "\n".join(expected)).strip()
     assert html_to_text(markup) == expected
+
+
+# One set of field helpers.
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=300),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=5,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES, st.booleans())
+def test_field_helpers_give_empty_a_value_or_a_source_error_naming_the_key(value, required):
+    from torget.sources import fields
+
+    for read in (fields.text_of, fields.id_of):
+        try:
+            result = read(value, "k", required=required)
+        except SourceError as error:
+            assert error.location == "k"
+        else:
+            assert isinstance(result, str) and "\x00" not in result
+            assert result or not required
+            if read is fields.id_of:
+                assert len(result) <= fields.MAX_ID and result == result.strip()
+    for read, empty in ((fields.object_of, {}), (fields.list_of, []), (fields.flag_of, False)):
+        try:
+            result = read(value, "k")
+        except SourceError as error:
+            assert error.location == "k"
+        else:
+            assert result == empty if value is None else result is value
+    assert fields.str_at({}, "k") == "" and fields.id_at({}, "a", "b") == ""
+    assert fields.dict_at({}, "k") == {} and fields.list_at({}, "k") == []

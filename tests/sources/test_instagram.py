@@ -232,7 +232,8 @@ def test_importing_an_export_twice_and_then_a_newer_one(world, tmp_path):
     posts_file.write_text(json.dumps(posts))
     later = run_import(channel, newer)
     assert "1 new, 1 changed, 4 unchanged" in later
-    assert "1 rejected" in later  # the new post names no media file; it is imported without
+    assert "0 rejected" in later  # the new post names no media file; it is imported without
+    assert "note, your_instagram_activity/content/posts_1.json, item 0" in later
     assert records.get(platform_id="dyi:post:1714820400").text == "Vårstädning i stadsparken 🌷"
 
 

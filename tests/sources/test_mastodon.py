@@ -80,14 +80,17 @@ def test_the_archive_is_recognised_with_its_account():
     with open_bundle(ARCHIVE) as bundle:
         reader, found = detect(bundle)
     assert reader.name == "mastodon-archive"
-    assert found.summary() == "Mastodon archive of @exempla@social.exempla.se, 8 posts and boosts"
+    assert found.summary() == (
+        "Mastodon archive of @exempla@social.exempla.se, 7 statuses, 1 boost (not archived)"
+    )
     assert found.account == "@exempla@social.exempla.se"
     assert found.account_ids == {
         "@exempla@social.exempla.se",
+        "https://social.exempla.se/users/exempla",
         "https://social.exempla.se/@exempla",
         "Exempla kommun",
     }
-    assert found.total == 8
+    assert found.total == 7
 
 
 def test_the_archive_gives_every_own_status_with_threads_times_and_media():
@@ -487,7 +490,10 @@ def test_importing_the_archive_twice_and_then_a_newer_one(world, tmp_path):
     )
     first = zip_folder(ARCHIVE, tmp_path / "archive-1.zip")
     summary = run_import(channel, first)
-    assert "Found: Mastodon archive of @exempla@social.exempla.se, 8 posts and boosts." in summary
+    assert (
+        "Found: Mastodon archive of @exempla@social.exempla.se, 7 statuses, "
+        "1 boost (not archived)." in summary
+    )
     assert "7 new, 0 changed" in summary and "0 rejected" in summary
     records = {r.platform_id: r for r in Record.objects.filter(channel=channel)}
     assert len(records) == 7

@@ -120,8 +120,8 @@ def test_wxr_comments_rebuild_the_thread_and_keep_emails_out_of_author_fields():
     assert [(e.location, e.reason) for e in errors] == [
         (
             WXR.name,
-            "not imported, never public: 1 drafts, private or trashed posts and "
-            "1 spam or trashed comments",
+            "not imported, never public: 1 draft, private or trashed post and "
+            "1 spam or trashed comment",
         )
     ]
 
@@ -355,7 +355,8 @@ def test_import_a_wxr_export_twice_then_a_newer_one(channel, tmp_path):
 
     first = run_import(channel, WXR)
     assert "Found: WordPress export of nyheter.exempla.se." in first
-    assert "5 new, 0 changed" in first and "1 rejected" in first
+    assert "5 new, 0 changed" in first and "0 rejected" in first
+    assert "note, exempla.wordpress.2025-03-01.xml: not imported, never public" in first
     records = {r.platform_id: r for r in Record.objects.filter(channel=channel)}
     assert records["post:101"].direction == "drawn_up"
     assert records["comment:11"].direction == "received"

@@ -136,10 +136,11 @@ def by_id(items):
 
 def test_the_modern_archive_is_read_with_edits_threads_deletions_and_messages(modern_zip):
     found, items, errors = read_all(ArchiveReader(), modern_zip)
-    assert found.summary() == "X archive of @exempla, 6 posts, 1 deleted posts, 1 conversations"
+    assert found.summary() == "X archive of @exempla, 6 posts, 1 deleted post, 1 conversation"
     assert (found.account, found.total) == ("@exempla", 7)
     assert errors == []
     assert [i.platform_id for i in items] == [
+        EDIT_FIRST,  # both versions of the edited post, the first first
         EDIT_FIRST,
         ROADWORK_POST,
         SECOND_REPLY,
@@ -149,9 +150,13 @@ def test_the_modern_archive_is_read_with_edits_threads_deletions_and_messages(mo
         MESSAGE_SENT,
         MESSAGE_RECEIVED,
     ]
-    items = by_id(items)
 
-    # The edited post: one record under the first id, with the latest text.
+    # The edited post: every version under the first id, in order, each with its time.
+    original = next(i for i in items if i.platform_id == EDIT_FIRST)
+    assert json.loads(original.raw)["tweet"]["id_str"] == EDIT_FIRST
+    assert original.edited_at is None and original.created_at == at(2024, 3, 5, 10, 0)
+    assert original.text != "Simhallen stänger kl 19 i dag på grund av personalbrist."
+    items = by_id(items)
     edited = items[EDIT_FIRST]
     assert edited.text == "Simhallen stänger kl 19 i dag på grund av personalbrist."
     assert edited.created_at == at(2024, 3, 5, 10, 0)
@@ -210,7 +215,8 @@ def test_an_archive_in_parts_is_read_in_part_order(tmp_path):
     write_js(folder / "data" / "tweets-part1.js", "YTD.tweets.part1", tweets[3:])
     _, items, errors = read_all(ArchiveReader(), folder)
     assert errors == []
-    assert [i.platform_id for i in items][:5] == [
+    assert [i.platform_id for i in items][:6] == [
+        EDIT_FIRST,
         EDIT_FIRST,
         ROADWORK_POST,
         SECOND_REPLY,
@@ -253,7 +259,7 @@ def test_a_truncated_tweets_file_yields_the_good_posts_then_names_the_file(tmp_p
     _, items, errors = read_all(ArchiveReader(), folder)
     assert [e.location for e in errors] == ["data/tweets.js"]
     assert "cut short" in errors[0].reason
-    assert [i.platform_id for i in items][:2] == [EDIT_FIRST, ROADWORK_POST]
+    assert [i.platform_id for i in items][:3] == [EDIT_FIRST, EDIT_FIRST, ROADWORK_POST]
     assert DELETED_POST in by_id(items) and MESSAGE_RECEIVED in by_id(items)
 
 
@@ -592,10 +598,12 @@ def test_import_the_archive_twice_and_then_a_newer_one(world, modern_zip, tmp_pa
 
     channel = channel_in(world, "active", platform="x", address="https://x.com/exempla")
     summary = run_import(channel, modern_zip)
-    assert "Found: X archive of @exempla, 6 posts, 1 deleted posts, 1 conversations." in summary
-    assert "8 new, 0 changed, 0 unchanged" in summary and "0 rejected" in summary
+    assert "Found: X archive of @exempla, 6 posts, 1 deleted post, 1 conversation." in summary
+    # The edited post is new and then changed: its first text, then its edit.
+    assert "8 new, 1 changed, 0 unchanged" in summary and "0 rejected" in summary
     records = {r.platform_id: r for r in Record.objects.filter(channel=channel)}
     assert len(records) == 8
+    assert records[EDIT_FIRST].version_count == 2
     assert records[SECOND_REPLY].parent_id == records[FIRST_REPLY].pk
     assert records[SECOND_REPLY].thread_platform_id == CITIZEN_TWEET
     assert records[FIRST_REPLY].parent_platform_id == CITIZEN_TWEET
@@ -607,12 +615,12 @@ def test_import_the_archive_twice_and_then_a_newer_one(world, modern_zip, tmp_pa
     assert records[EDIT_FIRST].text.startswith("Simhallen stänger kl 19")
 
     again = run_import(channel, modern_zip)
-    assert "0 new, 0 changed, 8 unchanged" in again
+    assert "0 new, 0 changed, 9 unchanged" in again
 
     newer = run_import(channel, newer_archive(tmp_path))
-    assert "1 new, 1 changed, 7 unchanged" in newer
+    assert "1 new, 1 changed, 9 unchanged" in newer
     edited = Record.objects.get(channel=channel, platform_id=EDIT_FIRST)
-    assert edited.version_count == 2 and edited.text.endswith("Vi ber om ursäkt!")
+    assert edited.version_count == 3 and edited.text.endswith("Vi ber om ursäkt!")
     assert edited.state == "edited"
 
 

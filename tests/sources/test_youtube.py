@@ -109,7 +109,7 @@ def test_takeout_is_recognised_by_its_columns_with_translated_folders(tmp_path):
     with open_bundle(path) as bundle:
         assert ApiReader().detect(bundle) is None
         found = TakeoutReader().detect(bundle)
-    assert found.summary() == "YouTube Takeout of @exempla, 2 videos, 4 comments, 1 live chats"
+    assert found.summary() == "YouTube Takeout of @exempla, 2 videos, 4 comments, 1 live chat"
     assert found.account == "@exempla"
     assert {OWN_CHANNEL, "Exempla kommun", "@exempla"} <= found.account_ids
     assert found.total == 7
@@ -460,7 +460,7 @@ def test_import_takeout_twice_and_a_newer_one(world, tmp_path):
     )
     first = write_zip(tmp_path / "takeout-1.zip", takeout_files())
     summary = run_import(channel, first)
-    assert "Found: YouTube Takeout of @exempla, 2 videos, 4 comments, 1 live chats." in summary
+    assert "Found: YouTube Takeout of @exempla, 2 videos, 4 comments, 1 live chat." in summary
     assert "7 new, 0 changed" in summary and "0 rejected" in summary
     records = {r.platform_id: r for r in Record.objects.filter(channel=channel)}
     assert {r.direction for r in records.values()} == {"drawn_up"}

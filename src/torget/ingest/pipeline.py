@@ -490,7 +490,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
             if entry.last_seen is None or item.captured_at > entry.last_seen:
                 entry.last_seen = item.captured_at
 
-        new = [(pid, e) for pid, e in pending.items() if e.new]
+        new = _parents_first([(pid, e) for pid, e in pending.items() if e.new])
         if new:
             for (_pid, entry), record_id in zip(new, _allocate_ids(cursor, len(new)), strict=True):
                 entry.id = record_id
@@ -669,6 +669,27 @@ def _allocate_ids(cursor, count: int) -> list[int]:
         [count],
     )
     return [row[0] for row in cursor.fetchall()]
+
+
+def _parents_first(new: list[tuple[str, _Pending]]) -> list[tuple[str, _Pending]]:
+    """New records ordered so that each comes after its parent when both are new in the
+    batch (otherwise in the order read). A child inserted before its parent makes SQLite's
+    deferred foreign-key check look for the parent's children at every parent insert, and
+    parent_id has no index: saved API pages, where comments often come before their posts,
+    imported several times slower than the same items parents-first."""
+    position = {pid: index for index, (pid, _entry) in enumerate(new)}
+    if all(position.get(e.item.parent_id, -1) < index for index, (_p, e) in enumerate(new)):
+        return new
+    depth: dict[str, int] = {}
+    for pid, _entry in new:
+        chain, current = [], pid
+        while current in position and current not in depth and len(chain) <= len(new):
+            chain.append(current)
+            current = new[position[current]][1].item.parent_id
+        base = depth.get(current, -1) if current in position else -1
+        for step, member in enumerate(reversed(chain), 1):
+            depth[member] = base + step
+    return sorted(new, key=lambda pair: depth[pair[0]])
 
 
 def _parent_id(parent_platform_id: str, pending: dict, parents: dict) -> int | None:

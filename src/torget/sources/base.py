@@ -66,3 +66,8 @@ class SourceError(ValueError):
         super().__init__(f"{location}: {reason}")
         self.location = location
         self.reason = reason
+
+
+class SourceNotice(SourceError):
+    """Something the person importing must know about an item that WAS imported (a media
+    file missing from the export): reported with the rejections, but not counted as one."""

@@ -30,10 +30,12 @@ import cbor2
 import ijson
 import orjson
 
+from . import fields
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle
 from .clean import safe_text
-from .formats import Found, ReadContext, Reader, json_array_items
+from .fields import str_at
+from .formats import Found, ReadContext, Reader, json_array_items, module_readers, register
 from .times import parse_time
 
 __all__ = [
@@ -56,7 +58,7 @@ IMAGE_URL = "https://cdn.bsky.app/img/feed_fullsize/plain/{did}/{cid}@jpeg"
 VIDEO_URL = "https://video.bsky.app/watch/{did}/{cid}/playlist.m3u8"
 VIDEO_MIME = "application/vnd.apple.mpegurl"
 PERMALINK = "https://bsky.app/profile/{did}/post/{rkey}"
-MAX_ID = 200  # the archive's limit on platform ids, parents and threads
+MAX_ID = fields.MAX_ID  # the archive's limit on platform ids, parents and threads
 
 # Repository blocks are small (a record or a tree node; blobs are not in the CAR); a section
 # declaring more than this is damage, not data.
@@ -366,15 +368,6 @@ def _tree_node(node, depth: int) -> list[tuple]:
 # Posts, from a repository record or an API view alike.
 
 
-def _text(obj: dict, key: str, limit: int = 100_000) -> str:
-    value = obj.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise SourceError(key, f"expected text, found {type(value).__name__}")
-    return safe_text(value[:limit])
-
-
 def _uri(obj, key: str) -> str:
     """The at:// URI of a strong reference ({uri, cid}) under `key`, or ""."""
     ref = obj.get(key) if isinstance(obj, dict) else None
@@ -466,7 +459,7 @@ def _post(
     return CapturedItem(
         platform_id=uri,
         kind=Kind.REPLY if parent else Kind.POST,
-        text=_text(record, "text"),
+        text=str_at(record, "text"),
         created_at=check_datetime(record.get("createdAt"), "createdAt"),
         captured_at=context.captured_at,
         raw=raw,
@@ -485,10 +478,16 @@ def _post(
 # The repository reader.
 
 
+@register
 class RepositoryReader(Reader):
     platform = PLATFORM
     name = "bluesky-car"
     label = "Bluesky repository export (CAR)"
+    label_in_sentence = "a Bluesky repository export"
+    expects = (
+        "a Bluesky repository export (a .car file from com.atproto.sync.getRepo or the "
+        "app's Export my data)"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -509,30 +508,36 @@ class RepositoryReader(Reader):
                 return self._describe_car(files, io.BytesIO(stream.read()), count=True)
             return self._describe_car(files, stream, count=False)
 
-    def _describe_car(self, files: list[str], stream: IO[bytes], *, count: bool) -> Found:
+    def _describe_car(self, files: list[str], stream: IO[bytes], *, count: bool) -> Found | None:
+        """A Found only for an AT Protocol repository: a CAR whose root is a signed commit
+        (version 2 or 3, a DID) and whose records are Bluesky's (app.bsky.*). Any other CAR
+        (IPFS content, another application's repository) is not a Bluesky export."""
         car = _CarFile(stream)
         root = car.roots[0]
         if count:
             car.index()
         elif not car.index(stop_at=root):
-            return self._found(files, "", "", {})
+            return None  # getRepo writes the commit first: without it, not a repository
         try:
             commit = _commit(car, root)
-        except (SourceError, ValueError, TypeError, EOFError):
-            return self._found(files, "", "", {})
+        except (SourceError, ValueError, TypeError, EOFError, RecursionError):
+            return None
         if not count:
             return self._found(files, commit["did"], "", {})
-        display_name, counts = "", {"posts": 0, OTHER_RECORDS: 0}
+        display_name, counts, bluesky = "", {"posts": 0, OTHER_RECORDS: 0}, 0
         for entry in car.walk(commit["data"]):
             if isinstance(entry, SourceError):
                 continue
             key, value = entry
+            bluesky += key.startswith("app.bsky.")
             if key.startswith(POST_COLLECTION + "/"):
                 counts["posts"] += 1
             else:
                 counts[OTHER_RECORDS] += 1
                 if key == PROFILE_KEY:
                     display_name = _display_name(car, value)
+        if counts["posts"] + counts[OTHER_RECORDS] and not bluesky:
+            return None  # a repository of another AT Protocol application
         return self._found(files, commit["did"], display_name, counts)
 
     def _found(self, files: list[str], did: str, display_name: str, counts: dict) -> Found:
@@ -545,13 +550,14 @@ class RepositoryReader(Reader):
             account_ids=frozenset(filter(None, {did, display_name})),
             counts=counts,
             total=counts.get("posts") if counts else None,
-            details={"files": files, "did": did},
+            details={"files": files, "did": did, "name": display_name},
         )
 
     def read(
         self, bundle: Bundle, found: Found, context: ReadContext
     ) -> Iterator[CapturedItem | SourceError]:
         expected = found.details.get("did", "")
+        handles = _handles_beside(bundle)
         for name in found.details.get("files") or _car_files(bundle):
             try:
                 path = bundle.local_path(name)
@@ -560,10 +566,15 @@ class RepositoryReader(Reader):
                 yield SourceError(name, f"cannot be read ({error})")
                 continue
             with stream:
-                yield from self._read_file(name, stream, expected, context)
+                yield from self._read_file(name, stream, expected, context, handles)
 
     def _read_file(
-        self, name: str, stream: IO[bytes], expected: str, context: ReadContext
+        self,
+        name: str,
+        stream: IO[bytes],
+        expected: str,
+        context: ReadContext,
+        handles: dict[str, str],
     ) -> Iterator[CapturedItem | SourceError]:
         car = None
         try:
@@ -585,6 +596,17 @@ class RepositoryReader(Reader):
         if expected and did != expected:
             yield SourceError(name, f"the repository of {did}, not of {expected}; skipped")
             return
+        # The author of every post: the profile record's display name, and the handle from
+        # a DID document or describeRepo answer saved beside the repository (a repository
+        # does not hold its handle).
+        display_name = handle = ""
+        counted = car.missing_nodes  # the walk below counts what is missing once
+        for entry in car.walk(commit["data"]):
+            if not isinstance(entry, SourceError) and entry[0] == PROFILE_KEY:
+                display_name = _display_name(car, entry[1])
+                break
+        car.missing_nodes = counted
+        handle = handles.get(did, "")
         missing = 0
         for entry in car.walk(commit["data"]):
             if isinstance(entry, SourceError):
@@ -603,7 +625,15 @@ class RepositoryReader(Reader):
                 record = _json_model(_decode(data))
                 uri = f"at://{did}/{key}"
                 raw = orjson.dumps({"uri": uri, "cid": str(value), "value": record}).decode()
-                yield _post(uri, record, raw=raw, context=context, own=True)
+                yield _post(
+                    uri,
+                    record,
+                    raw=raw,
+                    context=context,
+                    own=True,
+                    handle=handle,
+                    name=display_name,
+                )
             except SourceError as error:
                 yield SourceError(f"{name}, {key}, {error.location}", error.reason)
             except (
@@ -644,6 +674,43 @@ def _car_files(bundle: Bundle) -> list[str]:
                 return []
             names = [only]
     return names
+
+
+_HANDLE = re.compile(r"^[a-zA-Z0-9.-]{1,253}$")
+
+
+def _handles_beside(bundle: Bundle) -> dict[str, str]:
+    """DID -> handle, from small JSON files next to the repository: a DID document
+    ({"id": did, "alsoKnownAs": ["at://handle"]}), or com.atproto.repo.describeRepo's answer
+    ({"did", "handle", "didDoc"})."""
+    found: dict[str, str] = {}
+    for name in bundle.names():
+        if not name.lower().endswith(".json") or bundle.size(name) > 1024**2:
+            continue
+        try:
+            document = orjson.loads(bundle.read_bytes(name, 1024**2))
+        except (orjson.JSONDecodeError, OSError, KeyError, ValueError):
+            continue
+        if not isinstance(document, dict):
+            continue
+        did = document.get("did") or document.get("id")
+        handle = document.get("handle")
+        if not isinstance(handle, str):
+            doc = document.get("didDoc") if isinstance(document.get("didDoc"), dict) else document
+            aliases = doc.get("alsoKnownAs")
+            handle = (
+                next(
+                    (a[5:] for a in aliases or [] if isinstance(a, str) and a.startswith("at://")),
+                    None,
+                )
+                if isinstance(aliases, list)
+                else None
+            )
+        if isinstance(did, str) and did.startswith("did:") and isinstance(handle, str):
+            handle = handle.strip().lstrip("@")
+            if _HANDLE.match(handle):
+                found[did] = handle
+    return found
 
 
 def _commit(car: _CarFile, root: bytes) -> dict:
@@ -867,10 +934,13 @@ def _looks_like_bluesky(head: bytes) -> bool:
     return b"at://did:" in head or b"app.bsky." in head
 
 
+@register
 class XrpcReader(Reader):
     platform = PLATFORM
     name = "bluesky-xrpc"
     label = "Bluesky API pages (XRPC JSON)"
+    label_in_sentence = "Bluesky API pages"
+    expects = "saved Bluesky XRPC responses (getAuthorFeed, getPostThread, getPosts, listRecords)"
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -939,4 +1009,4 @@ class XrpcReader(Reader):
         yield from items_from_xrpc_page(obj, context)
 
 
-READERS = (RepositoryReader(), XrpcReader())
+READERS = module_readers(__name__)

@@ -22,18 +22,19 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import ijson
 import orjson
 
 # formats.py imports this module before it has defined json_array_items, so that function
 # is looked up on the module when called.
-from . import formats
-from .base import CapturedItem, CapturedMedia, Kind, SourceError
+from . import fields, formats
+from .base import CapturedItem, CapturedMedia, Kind, SourceError, SourceNotice
 from .bundle import Bundle, BundleError
 from .clean import repair_mojibake, safe_text
-from .formats import Found, ReadContext, Reader
+from .fields import flag_of, id_of, list_of, object_of
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import from_epoch, parse_time
 
 __all__ = [
@@ -66,13 +67,9 @@ def raw_json(obj: object) -> str:
 
 
 def text_of(value: object, key: str, *, mojibake: bool = False) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise SourceError(key, f"expected text, found {type(value).__name__}")
-    if mojibake:
-        value = undo_mojibake(value)
-    return safe_text(value)
+    """fields.text_of, with Meta's export mojibake undone when asked."""
+    text = fields.text_of(value, key)
+    return safe_text(undo_mojibake(text)) if mojibake and text else text
 
 
 def undo_mojibake(value: str) -> str:
@@ -85,45 +82,6 @@ def undo_mojibake(value: str) -> str:
         return value.encode("latin-1").decode("utf-8")
     except UnicodeError:
         return repair_mojibake(value)
-
-
-def id_of(value: object, key: str, *, required: bool = False) -> str:
-    """A Graph id: text (or a number some tools write), never empty when required."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if value is None or value == "":
-        if required:
-            raise SourceError(key, "missing")
-        return ""
-    if not isinstance(value, str):
-        raise SourceError(key, f"expected an id, found {type(value).__name__}")
-    if len(value) > 200:
-        raise SourceError(key, "longer than 200 characters")
-    return safe_text(value)
-
-
-def object_at(value: object, key: str) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise SourceError(key, f"expected an object, found {type(value).__name__}")
-    return value
-
-
-def list_at(value: object, key: str) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise SourceError(key, f"expected a list, found {type(value).__name__}")
-    return value
-
-
-def flag_of(value: object, key: str) -> bool:
-    if value is None:
-        return False
-    if not isinstance(value, bool):
-        raise SourceError(key, "expected true or false")
-    return value
 
 
 def mime_for(name: str) -> str:
@@ -177,7 +135,7 @@ def root_of(name: str, *markers: str) -> str:
 
 
 def with_location(error: SourceError, where: str) -> SourceError:
-    return SourceError(f"{where}, {error.location}" if error.location else where, error.reason)
+    return fields.within(where, error)
 
 
 def element_error(error: Exception, where: str) -> SourceError:
@@ -321,6 +279,10 @@ def read_graph_files(
     """Every saved Graph response in `names`: pages (`data` + `paging`) are streamed element
     by element, single objects read whole (they are small), error responses reported."""
     for name in names:
+        whole = _small_file(bundle, name)
+        if whole is not None:
+            yield from _graph_whole(name, *whole, element, context)
+            continue
         shape, keys = top_level(safe_head(bundle, name))
         place = graph_place(bundle, name)
         if shape == "object" and "data" in keys:
@@ -329,6 +291,41 @@ def read_graph_files(
             yield from _graph_array(bundle, name, "item", place, element, context)
         else:
             yield from _graph_object(bundle, name, place, element, context)
+
+
+WHOLE_FILE_LIMIT = 4 * 1024**2  # saved pages this small are read and parsed in one go
+
+
+def _small_file(bundle: Bundle, name: str) -> tuple[bytes, object] | None:
+    """(bytes, parsed JSON) of a small, well-formed file; None for a large or broken one,
+    which the streaming path reads (and reports where it breaks). Reading a small page once
+    with orjson is several times faster than opening it three times and streaming it."""
+    try:
+        if bundle.size(name) > WHOLE_FILE_LIMIT:
+            return None
+        data = bundle.read_bytes(name, WHOLE_FILE_LIMIT)
+        return data, orjson.loads(data)
+    except (orjson.JSONDecodeError, *FILE_ERRORS):
+        return None
+
+
+def _graph_whole(name, data, obj, element, context):
+    place = GraphPlace()
+    for found in PAGING_URL.finditer(data):  # the last paging URL, as graph_place finds it
+        place = GraphPlace(found.group(1).decode(), found.group(2).decode())
+    if isinstance(obj, dict) and isinstance(obj.get("data"), list):
+        elements = obj["data"]
+    elif isinstance(obj, list):
+        elements = obj
+    else:
+        if isinstance(obj, dict) and isinstance(obj.get("error"), dict):
+            message = obj["error"].get("message")
+            yield SourceError(name, f"a Graph API error response, not data ({str(message)[:200]})")
+            return
+        yield from located(lambda: element(obj, place, context), name)
+        return
+    for index, item in enumerate(elements):
+        yield from located(lambda item=item: element(item, place, context), f"{name}, item {index}")
 
 
 def _graph_array(bundle, name, prefix, place, element, context):
@@ -390,11 +387,14 @@ def must_be_object(obj: object) -> dict:
 
 # The Facebook export ("Download your information", JSON).
 
-_POSTS_PATTERNS = ("*your_facebook_activity/posts/your_posts*.json", "*posts/your_posts*.json")
+# "*your_posts*.json" finds the file in its folders and alone (your_posts_1.json sent by
+# itself); comments alone only at the top ("comments.json"), where the content decides.
+_POSTS_PATTERNS = ("*your_posts*.json",)
 _COMMENTS_PATTERNS = (
     "*your_facebook_activity/comments_and_reactions/comments*.json",
     "*comments_and_reactions/comments*.json",
     "*comments/comments*.json",
+    "comments*.json",
 )
 _ROOT_MARKERS = ("your_facebook_activity/", "posts/", "comments_and_reactions/", "comments/")
 
@@ -440,6 +440,7 @@ def _export_owner(bundle: Bundle) -> tuple[str, str, frozenset[str]]:
     return full_name, username, frozenset(filter(None, {full_name, username, *links}))
 
 
+@register
 class FacebookExportReader(Reader):
     """The JSON "Download your information" export of a Page (or profile): its posts and the
     comments it wrote. Others' comments on the Page are not in it (use the Graph API)."""
@@ -447,6 +448,11 @@ class FacebookExportReader(Reader):
     platform = PLATFORM
     name = "facebook-export"
     label = "Facebook export"
+    label_in_sentence = "a Facebook export"
+    expects = (
+        'Facebook\'s "Download your information" in JSON: the zip or folder with '
+        "your_facebook_activity/posts/your_posts_1.json, or that file alone"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         posts = natural_order(
@@ -504,12 +510,21 @@ class FacebookExportReader(Reader):
             )
 
 
+def _owner_or_channel(owner: tuple[str, str], context: ReadContext) -> tuple[str, str]:
+    """(name, username) of the export's owner; when the export does not say (a single file
+    sent alone), the channel's account: an export is always the account's own."""
+    name, username = owner
+    if not name and not username:
+        return context.account_name, context.account
+    return name or context.account_name, username or context.account
+
+
 def _export_post(obj, bundle, root, owner, ids, context) -> tuple[CapturedItem, list]:
     obj = must_be_object(obj)
     created = from_epoch(obj.get("timestamp"), "timestamp")
     text, edited = "", None
-    for index, entry in enumerate(list_at(obj.get("data"), "data")):
-        entry = object_at(entry, f"data[{index}]")
+    for index, entry in enumerate(list_of(obj.get("data"), "data")):
+        entry = object_of(entry, f"data[{index}]")
         if "post" in entry and not text:
             text = text_of(entry["post"], f"data[{index}].post", mojibake=True)
         if entry.get("update_timestamp") is not None:
@@ -517,22 +532,25 @@ def _export_post(obj, bundle, root, owner, ids, context) -> tuple[CapturedItem, 
             if updated > created:
                 edited = updated
     media, problems = [], []
-    for a, attachment in enumerate(list_at(obj.get("attachments"), "attachments")):
-        attachment = object_at(attachment, f"attachments[{a}]")
-        for d, entry in enumerate(list_at(attachment.get("data"), f"attachments[{a}].data")):
-            entry = object_at(entry, f"attachments[{a}].data[{d}]")
+    for a, attachment in enumerate(list_of(obj.get("attachments"), "attachments")):
+        attachment = object_of(attachment, f"attachments[{a}]")
+        for d, entry in enumerate(list_of(attachment.get("data"), f"attachments[{a}].data")):
+            entry = object_of(entry, f"attachments[{a}].data[{d}]")
             if "media" not in entry:
                 continue  # a link, a place, a poll: kept in raw
             key = f"attachments[{a}].data[{d}].media"
-            uri = object_at(entry["media"], key).get("uri")
+            uri = object_of(entry["media"], key).get("uri")
             try:
                 media.append(export_media(bundle, root, uri, f"{key}.uri"))
             except SourceError as problem:
                 # The post is kept without the file (an export made without media).
                 problems.append(
-                    SourceError(problem.location, f"{problem.reason}; imported without it")
+                    SourceNotice(
+                        problem.location,
+                        f"{problem.reason}; the post was imported without the file",
+                    )
                 )
-    name, username = owner
+    name, username = _owner_or_channel(owner, context)
     item = CapturedItem(
         platform_id=ids.next(int(created.timestamp())),
         kind=Kind.POST,
@@ -553,16 +571,16 @@ def _export_post(obj, bundle, root, owner, ids, context) -> tuple[CapturedItem, 
 def _export_comment(obj, owner, ids, context) -> tuple[CapturedItem, list]:
     obj = must_be_object(obj)
     comment = {}
-    for index, entry in enumerate(list_at(obj.get("data"), "data")):
-        entry = object_at(entry, f"data[{index}]")
+    for index, entry in enumerate(list_of(obj.get("data"), "data")):
+        entry = object_of(entry, f"data[{index}]")
         if "comment" in entry:
-            comment = object_at(entry["comment"], f"data[{index}].comment")
+            comment = object_of(entry["comment"], f"data[{index}].comment")
             break
     if comment.get("timestamp") is not None:
         created = from_epoch(comment["timestamp"], "data[0].comment.timestamp")
     else:
         created = from_epoch(obj.get("timestamp"), "timestamp")
-    name, username = owner
+    name, username = _owner_or_channel(owner, context)
     author = text_of(comment.get("author"), "data[0].comment.author", mojibake=True)
     item = CapturedItem(
         platform_id=ids.next(int(created.timestamp())),
@@ -586,15 +604,27 @@ _POST_KEYS = {"status_type", "attachments", "full_picture", "story", "shares", "
 _COMMENT_KEYS = {"comment_count", "attachment", "can_hide", "can_remove", "parent", "like_count"}
 
 
+_LINK_PARTS = re.compile(r"^https?://[^/?#]*([^?#]*)(?:\?([^#]*))?")
+_QUERY_IDS = re.compile(r"(?:^|&)(comment_id|reply_comment_id|story_fbid|id)=([^&]*)")
+
+
 def _permalink_ids(link: str) -> tuple[str, str, str, str]:
     """(page id, post id, comment id, reply id) from a permalink_url such as
     https://www.facebook.com/19292868552/posts/10158407654328553/?comment_id=1&reply_comment_id=2
     (page id only when the path shows it as a number)."""
     if not link:
         return "", "", "", ""
-    parts = urlsplit(link)
-    query = parse_qs(parts.query)
-    path = [p for p in parts.path.split("/") if p]
+    match = _LINK_PARTS.match(link)
+    if match is None:  # not an http(s) address: the general parser says what it can
+        parts = urlsplit(link)
+        path_text, query_text = parts.path, parts.query
+    else:
+        path_text, query_text = match.group(1) or "", match.group(2) or ""
+    # Only the parameters that matter, first value of each (as parse_qs would give them).
+    query: dict[str, list[str]] = {}
+    for key, value in _QUERY_IDS.findall(query_text):
+        query.setdefault(key, [value])
+    path = [p for p in path_text.split("/") if p]
     page = post = ""
     if len(path) >= 3 and path[1] == "posts":
         page, post = path[0], path[2]
@@ -667,7 +697,7 @@ def _facebook_element(
 def _post_tree(obj: dict, context: ReadContext) -> Iterator[CapturedItem | SourceError]:
     post_id = id_of(obj.get("id"), "id", required=True)
     page_id = post_id.split("_")[0] if "_" in post_id else ""
-    sender = object_at(obj.get("from"), "from")
+    sender = object_of(obj.get("from"), "from")
     author_id = id_of(sender.get("id"), "from.id")
     author_name = text_of(sender.get("name"), "from.name")
     if sender:
@@ -691,9 +721,9 @@ def _post_tree(obj: dict, context: ReadContext) -> Iterator[CapturedItem | Sourc
         hidden=flag_of(obj.get("is_hidden"), "is_hidden"),
         media=_facebook_media(obj),
     )
-    comments = object_at(obj.get("comments"), "comments")
+    comments = object_of(obj.get("comments"), "comments")
     yield from each(
-        list_at(comments.get("data"), "comments.data"),
+        list_of(comments.get("data"), "comments.data"),
         "comments.data",
         lambda c: _comment_tree(
             must_be_object(c), context, parent=post_id, parent_is_comment=False, thread=post_id
@@ -711,7 +741,7 @@ def _comment_tree(
         if not (post and (reply or comment)):
             raise SourceError("id", "missing, and no permalink_url names the comment")
         comment_id = f"{post}_{reply or comment}"
-    explicit = id_of(object_at(obj.get("parent"), "parent").get("id"), "parent.id")
+    explicit = id_of(object_of(obj.get("parent"), "parent").get("id"), "parent.id")
     is_reply = parent_is_comment
     if explicit:
         parent, is_reply = explicit, True
@@ -726,7 +756,7 @@ def _comment_tree(
     if parent == comment_id:
         raise SourceError("parent", "the comment names itself as its parent")
     page_id = thread.split("_")[0] if "_" in thread else page
-    sender = object_at(obj.get("from"), "from")
+    sender = object_of(obj.get("from"), "from")
     author_id = id_of(sender.get("id"), "from.id")
     author_name = text_of(sender.get("name"), "from.name")
     own = bool(author_id or author_name) and (
@@ -748,9 +778,9 @@ def _comment_tree(
         hidden=flag_of(obj.get("is_hidden"), "is_hidden"),
         media=_facebook_media(obj),
     )
-    replies = object_at(obj.get("comments"), "comments")
+    replies = object_of(obj.get("comments"), "comments")
     yield from each(
-        list_at(replies.get("data"), "comments.data"),
+        list_of(replies.get("data"), "comments.data"),
         "comments.data",
         lambda r: _comment_tree(
             must_be_object(r), context, parent=comment_id, parent_is_comment=True, thread=thread
@@ -841,12 +871,17 @@ class GraphReader(Reader):
         yield from read_graph_files(bundle, found.details["files"], self.element, context)
 
 
+@register
 class FacebookGraphReader(GraphReader):
     """Saved Facebook Graph API responses: pages of /{page}/feed, /{page}/posts and
     /{post}/comments, single posts and comments, as one JSON file or a folder or zip."""
 
     name = "facebook-graph"
     label = "Facebook Graph API pages"
+    label_in_sentence = "Facebook Graph API pages"
+    expects = (
+        'saved Graph API responses of a page\'s feed or comments ({"data": [...], "paging": ...})'
+    )
 
     def is_page(self, head: bytes) -> bool:
         return bool(_GRAPH_TIME.search(head))
@@ -858,4 +893,4 @@ class FacebookGraphReader(GraphReader):
         return _facebook_element(*args, **kwargs)
 
 
-READERS = (FacebookExportReader(), FacebookGraphReader())
+READERS = module_readers(__name__)

@@ -1,4 +1,4 @@
-"""Any blog or news feed: RSS 0.9x, 1.0 (RDF), 2.0 and Atom.
+"""Any blog or news feed: RSS 0.9x, 1.0 (RDF), 2.0, Atom and JSON Feed (1.0 and 1.1).
 
 A feed is the organisation's own publication, so every entry is drawn up by it (an article).
 Two ways in:
@@ -10,6 +10,11 @@ Two ways in:
   well-formed before its first entry it goes to feedparser after all (up to MAX_FEED_BYTES);
   if it breaks off later, the entries before the break are kept and the break is reported.
 
+Whatever the format: blank lines or a byte-order mark before `<?xml` are ignored; relative
+links are resolved against the entry's or the feed's xml:base, else against the feed's own
+link (JSON Feed: `home_page_url`); an author named once for the whole feed is the author of
+every entry that names none.
+
 feedparser gives times as UTC; an entry without any date is rejected, since its time of
 publication is not known. A malformed feed ("bozo") still gives what feedparser recovered,
 and the fault is reported once, naming the file.
@@ -18,6 +23,7 @@ and the fault is reported once, naming the file.
 import datetime
 import re
 import time
+import urllib.parse
 from collections.abc import Iterator
 from xml.etree.ElementTree import ParseError
 
@@ -29,7 +35,7 @@ from defusedxml.ElementTree import iterparse as DefusedIterParse
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle
 from .clean import html_to_text, safe_text
-from .formats import Found, ReadContext, Reader
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import parse_time
 
 __all__ = ["READERS", "FeedReader", "items_from_feed"]
@@ -37,8 +43,11 @@ __all__ = ["READERS", "FeedReader", "items_from_feed"]
 MAX_FEED_BYTES = 200 * 1024**2
 STREAM_FROM = 5 * 1024**2
 _ROOT = re.compile(rb"<(?:[A-Za-z0-9_-]+:)?(rss|feed|RDF)[\s>]")
-_WXR = b"http://wordpress.org/export/"
-_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", ".feed")
+_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", ".feed", ".json")
+_JSON_FEED = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/1(?:\.\d+)?/?"')
+_JSON_TITLE = re.compile(r'"title"\s*:\s*"((?:[^"\\]|\\.){1,300})"')
+_JSON_LINK = re.compile(r'"(?:home_page_url|feed_url)"\s*:\s*"(https?://[^"\s]+)"')
+MAX_JSON_FEED_BYTES = 64 * 1024**2
 _TITLE = re.compile(r"<title[^>]*>\s*(?:<!\[CDATA\[)?\s*([^<\]]+)", re.IGNORECASE)
 _RSS_LINK = re.compile(r"<link>\s*(?:<!\[CDATA\[)?\s*(https?://[^<\]\s]+)", re.IGNORECASE)
 _ATOM_LINK = re.compile(r"<(?:\w+:)?link\b[^>]*>", re.IGNORECASE)
@@ -55,9 +64,21 @@ _LONG_AUTHOR_TEXT = re.compile(_LONG_AUTHOR.pattern.decode(), re.IGNORECASE)
 _ATTRIBUTE = re.compile(r'(\w+)\s*=\s*["\']([^"\']*)["\']')
 
 
+def _is_wxr(head: bytes) -> bool:
+    from .wordpress import looks_like_wxr  # wordpress is loaded after this module
+
+    return looks_like_wxr(head)
+
+
+def _is_json_feed(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and bool(_JSON_FEED.search(head))
+
+
 def _is_feed(head: bytes) -> bool:
+    if _is_json_feed(head):
+        return True
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not start.startswith(b"<") or _WXR in head:
+    if not start.startswith(b"<") or _is_wxr(head):
         return False
     # The root element comes after the XML declaration, comments and a DOCTYPE.
     return bool(_ROOT.search(head))
@@ -83,10 +104,13 @@ def _links(head: str) -> set[str]:
     return links
 
 
+@register
 class FeedReader(Reader):
     platform = "blog"
     name = "feed"
     label = "RSS or Atom feed"
+    label_in_sentence = "an RSS, Atom or JSON feed"
+    expects = "an RSS 2.0, RSS 1.0, Atom or JSON Feed (1.0 or 1.1) file"
 
     def _files(self, bundle: Bundle) -> list[str]:
         names = bundle.names()
@@ -103,11 +127,19 @@ class FeedReader(Reader):
             head = bundle.head(files[0], 16 * 1024).decode("utf-8", "replace")
         except (OSError, KeyError, ValueError):
             return None
-        title = _TITLE.search(head)
-        links = _links(head)
-        site = _RSS_LINK.search(head)
-        account = site.group(1) if site else min(links, key=len, default="")
-        name = title.group(1).strip() if title else files[0]
+        if head.lstrip("\ufeff \t\r\n").startswith("{"):  # JSON Feed
+            title = _JSON_TITLE.search(head)
+            links = set(_JSON_LINK.findall(head))
+            links |= {re.match(r"https?://[^/]+", link).group(0) for link in links}
+            home = re.search(r'"home_page_url"\s*:\s*"(https?://[^"\s]+)"', head)
+            account = home.group(1) if home else min(links, key=len, default="")
+            name = orjson.loads(f'"{title.group(1)}"').strip() if title else files[0]
+        else:
+            title = _TITLE.search(head)
+            links = _links(head)
+            site = _RSS_LINK.search(head)
+            account = site.group(1) if site else min(links, key=len, default="")
+            name = title.group(1).strip() if title else files[0]
         return Found(
             platform=self.platform,
             format=self.name,
@@ -125,6 +157,17 @@ class FeedReader(Reader):
         for name in files:
             try:
                 size = bundle.size(name)
+                if _is_json_feed(bundle.head(name, 4096)):
+                    if size > MAX_JSON_FEED_BYTES:
+                        yield SourceError(
+                            name,
+                            f"the JSON feed is {size / 1024**2:,.0f} MB; files over "
+                            f"{MAX_JSON_FEED_BYTES // 1024**2} MB are refused. Split it.",
+                        )
+                        continue
+                    data = bundle.read_bytes(name, MAX_JSON_FEED_BYTES)
+                    yield from items_from_json_feed(data, context, name=name)
+                    continue
                 if size > STREAM_FROM:
                     yield from self._streamed(bundle, name, size, context)
                     continue
@@ -181,26 +224,110 @@ def stream_feed(
     stream, context: ReadContext, *, name: str = "feed"
 ) -> Iterator[CapturedItem | SourceError]:
     """Entries of a well-formed feed, one at a time; ParseError when it is not well-formed."""
-    language = ""
+    feed = _FeedFacts()
     index = 0
-    events = DefusedIterParse(stream, events=("start", "end"), forbid_dtd=True)
+    events = DefusedIterParse(_SkipLeadingSpace(stream), events=("start", "end"), forbid_dtd=True)
     root = None
+    depth = 0
+    in_entry = False
     for event, element in events:
         if root is None:
             root = element
+            feed.base = element.get(XML_BASE, "")
         if event == "start":
+            depth += 1
+            if element.tag in _ENTRY_TAGS:
+                in_entry = True
             continue
+        depth -= 1
         tag = element.tag
-        if tag == "language" and not language and element.text:
-            language = element.text.strip()[:16]
-        elif tag in _ENTRY_TAGS:
+        if in_entry and tag not in _ENTRY_TAGS:
+            continue
+        if tag in _ENTRY_TAGS:
+            in_entry = False
             index += 1
             try:
-                yield _streamed_entry(element, context, language)
+                yield _streamed_entry(element, context, feed)
             except SourceError as error:
                 yield SourceError(f"{name}, entry {index}, {error.location}", error.reason)
             element.clear()
             root.clear()  # drop what is done: memory stays flat
+        elif depth <= 2:  # the feed's (Atom) or the channel's (RSS) own elements
+            feed.learn(element)
+
+
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+
+
+class _FeedFacts:
+    """What the feed says once for all its entries: language, link (the base of relative
+    links) and author."""
+
+    def __init__(self) -> None:
+        self.language = ""
+        self.base = ""
+        self.link = ""
+        self.author = ""
+
+    def learn(self, element) -> None:
+        tag = element.tag
+        if tag == "language" and not self.language and element.text:
+            self.language = element.text.strip()[:16]
+        elif tag in ("link", f"{RSS1}link") and not self.link and element.text:
+            self.link = element.text.strip()
+        elif tag == f"{ATOM}link" and not self.link:
+            if element.get("rel", "alternate") == "alternate" and element.get("href"):
+                self.link = element.get("href")
+        elif tag == f"{ATOM}author" and not self.author:
+            self.author = _child_text(element, f"{ATOM}name")
+        elif tag in (f"{DC}creator", "managingEditor", "author") and not self.author:
+            self.author = safe_text((element.text or "").strip())
+
+    def absolute(self, url: str, own_base: str = "") -> str:
+        return resolve_link(url, own_base, self.base, self.link)
+
+
+def resolve_link(url: str, *bases: str) -> str:
+    """A link made absolute against the first base that is itself absolute (an entry's
+    xml:base, the feed's, the feed's own link); left as it is when none is."""
+    if not url or urllib.parse.urlsplit(url).scheme:
+        return url
+    base = ""
+    for candidate in bases:
+        if candidate:
+            base = urllib.parse.urljoin(candidate, base) if base else candidate
+            if urllib.parse.urlsplit(base).scheme:
+                break
+    if not urllib.parse.urlsplit(base).scheme:
+        return url
+    return urllib.parse.urljoin(base, url)
+
+
+class _SkipLeadingSpace:
+    """A stream without the blank lines (and byte-order mark) some sites write before
+    `<?xml`, which an XML parser refuses."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self._head = b""
+        while True:
+            chunk = stream.read(4096)
+            if not chunk:
+                break
+            stripped = chunk.lstrip(b" \t\r\n")
+            if stripped.startswith(b"\xef\xbb\xbf"):
+                stripped = stripped[3:].lstrip(b" \t\r\n")
+            if stripped:
+                self._head = stripped
+                break
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            data, self._head = self._head, b""
+            if size is not None and 0 <= size < len(data):
+                data, self._head = data[:size], data[size:]
+            return data
+        return self._stream.read(size)
 
 
 def _child_text(element, *tags: str) -> str:
@@ -213,13 +340,14 @@ def _child_text(element, *tags: str) -> str:
     return ""
 
 
-def _streamed_entry(element, context: ReadContext, language: str) -> CapturedItem:
+def _streamed_entry(element, context: ReadContext, feed: _FeedFacts) -> CapturedItem:
     atom = element.tag.startswith(ATOM)
+    own_base = element.get(XML_BASE, "")
     if atom:
         link = ""
         for candidate in element.findall(f"{ATOM}link"):
             if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
-                link = candidate.get("href")
+                link = feed.absolute(candidate.get("href"), own_base)
                 break
         platform_id = _child_text(element, f"{ATOM}id") or link
         published = _child_text(element, f"{ATOM}published")
@@ -228,13 +356,13 @@ def _streamed_entry(element, context: ReadContext, language: str) -> CapturedIte
         title = _child_text(element, f"{ATOM}title")
         author = _child_text(element, f"{ATOM}author/{ATOM}name")
         enclosures = [
-            (e.get("href", ""), e.get("type", ""))
+            (feed.absolute(e.get("href", ""), own_base), e.get("type", ""))
             for e in element.findall(f"{ATOM}link")
             if e.get("rel") == "enclosure"
         ]
     else:
         ns = RSS1 if element.tag.startswith(RSS1) else ""
-        link = _child_text(element, f"{ns}link")
+        link = feed.absolute(_child_text(element, f"{ns}link"), own_base)
         platform_id = (
             _child_text(element, "guid")
             or element.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about", "")
@@ -245,7 +373,11 @@ def _streamed_entry(element, context: ReadContext, language: str) -> CapturedIte
         html = _child_text(element, CONTENT, f"{ns}description")
         title = _child_text(element, f"{ns}title")
         author = _child_text(element, "author", f"{DC}creator")
-        enclosures = [(e.get("url", ""), e.get("type", "")) for e in element.findall("enclosure")]
+        enclosures = [
+            (feed.absolute(e.get("url", ""), own_base), e.get("type", ""))
+            for e in element.findall("enclosure")
+        ]
+    author = author or feed.author
     created = parse_time(published or updated, "published") if published or updated else None
     if created is None:
         raise SourceError("published", "no date of publication (nor of update)")
@@ -273,7 +405,7 @@ def _streamed_entry(element, context: ReadContext, language: str) -> CapturedIte
         author_is_organisation=True,
         edited_at=edited if edited and edited > created else None,
         title=html_to_text(title),
-        language=language,
+        language=feed.language,
         permalink=link,
         media=tuple(CapturedMedia(url=h, mime_type=t) for h, t in enclosures if h),
     )
@@ -293,16 +425,23 @@ def items_from_feed(
             name, f"refused: an author name is longer than {MAX_AUTHOR_CHARS:,} characters"
         )
         return
+    data = data.lstrip(b" \t\r\n")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:].lstrip(b" \t\r\n")
     try:
         parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=True)
     except Exception as error:  # feedparser may fail in many ways on bad bytes
         yield SourceError(name, f"not a readable feed ({type(error).__name__}: {error})")
         return
-    language = _language(parsed.get("feed", {}))
+    feed = parsed.get("feed", {})
+    facts = _FeedFacts()
+    facts.language = _language(feed)
+    facts.link = _string(feed.get("link")) if hasattr(feed, "get") else ""
+    facts.author = _string(feed.get("author")) if hasattr(feed, "get") else ""
     for index, entry in enumerate(parsed.get("entries", [])):
         where = f"{name}, entry {index + 1}"
         try:
-            yield _entry(entry, context, language)
+            yield _entry(entry, context, facts)
         except SourceError as error:
             yield SourceError(f"{where}, {error.location}", error.reason)
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
@@ -340,13 +479,13 @@ def _time(entry, key: str) -> datetime.datetime | None:
     return datetime.datetime(*value[:6], tzinfo=datetime.UTC)
 
 
-def _entry(entry, context: ReadContext, language: str) -> CapturedItem:
+def _entry(entry, context: ReadContext, feed: _FeedFacts) -> CapturedItem:
     published = _time(entry, "published")
     updated = _time(entry, "updated")
     created = published or updated
     if created is None:
         raise SourceError("published", "no date of publication (nor of update)")
-    link = _string(entry.get("link"))
+    link = feed.absolute(_string(entry.get("link")))
     platform_id = _string(entry.get("id")) or link
     if not platform_id:
         raise SourceError("id", "no id (guid) and no link: the entry cannot be told apart")
@@ -361,7 +500,8 @@ def _entry(entry, context: ReadContext, language: str) -> CapturedItem:
         if hasattr(enclosure, "get") and _string(enclosure.get("href")):
             media.append(
                 CapturedMedia(
-                    url=_string(enclosure.get("href")), mime_type=_string(enclosure.get("type"))
+                    url=feed.absolute(_string(enclosure.get("href"))),
+                    mime_type=_string(enclosure.get("type")),
                 )
             )
     return CapturedItem(
@@ -371,11 +511,11 @@ def _entry(entry, context: ReadContext, language: str) -> CapturedItem:
         created_at=created,
         captured_at=context.captured_at,
         raw=orjson.dumps(_plain(entry)).decode(),
-        author_name=safe_text(_string(entry.get("author"))),
+        author_name=safe_text(_string(entry.get("author")) or feed.author),
         author_is_organisation=True,
         edited_at=updated if published and updated and updated > published else None,
         title=html_to_text(_string(entry.get("title"))),
-        language=_string(entry.get("language")) or language,
+        language=_string(entry.get("language")) or feed.language,
         permalink=link,
         media=tuple(media),
     )
@@ -398,4 +538,91 @@ def _plain(value):
     return str(value)
 
 
-READERS = (FeedReader(),)
+READERS = module_readers(__name__)
+
+
+# JSON Feed (https://jsonfeed.org/version/1.1): a JSON object with `items`.
+
+
+def items_from_json_feed(
+    data: bytes, context: ReadContext, *, name: str = "feed.json"
+) -> Iterator[CapturedItem | SourceError]:
+    """The items of a JSON Feed 1.0 or 1.1 document."""
+    try:
+        document = orjson.loads(data.lstrip(b"\xef\xbb\xbf"))
+    except orjson.JSONDecodeError as error:
+        yield SourceError(name, f"not valid JSON ({error}); correct the file or save it again")
+        return
+    if not isinstance(document, dict) or not isinstance(document.get("items"), list):
+        yield SourceError(name, "not a JSON Feed: it has no list of items")
+        return
+    facts = _FeedFacts()
+    facts.link = _string(document.get("home_page_url")) or _string(document.get("feed_url"))
+    facts.language = _string(document.get("language"))[:16]
+    facts.author = _json_feed_author(document)
+    for index, entry in enumerate(document["items"], 1):
+        where = f"{name}, item {index}"
+        try:
+            yield _json_feed_item(entry, context, facts)
+        except SourceError as error:
+            yield SourceError(f"{where}, {error.location}", error.reason)
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
+            yield SourceError(where, f"unreadable ({error})")
+
+
+def _json_feed_author(obj: dict) -> str:
+    """1.1 writes `authors` (a list), 1.0 `author` (one object)."""
+    authors = obj.get("authors")
+    if not isinstance(authors, list):
+        authors = [obj.get("author")]
+    names = [_string(a.get("name")) for a in authors if isinstance(a, dict)]
+    return ", ".join(n for n in names if n)
+
+
+def _json_feed_item(entry: object, context: ReadContext, feed: _FeedFacts) -> CapturedItem:
+    if not isinstance(entry, dict):
+        raise SourceError("item", f"expected an object, found {type(entry).__name__}")
+    raw_id = entry.get("id")
+    if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
+        raw_id = str(raw_id)  # 1.0 allowed numbers; 1.1 asks for text
+    link = feed.absolute(_string(entry.get("url")))
+    platform_id = _string(raw_id).strip() or link
+    if not platform_id:
+        raise SourceError("id", "missing: the item cannot be told apart from the others")
+    published = entry.get("date_published")
+    modified = entry.get("date_modified")
+    if not published and not modified:
+        raise SourceError("date_published", "missing (and no date_modified): add the date")
+    created = parse_time(published or modified, "date_published" if published else "date_modified")
+    edited = parse_time(modified, "date_modified") if modified and published else None
+    html = _string(entry.get("content_html"))
+    text = html_to_text(html) if html else safe_text(_string(entry.get("content_text")).strip())
+    if not text:
+        text = safe_text(_string(entry.get("summary")).strip())
+    media = []
+    for key in ("image", "banner_image"):
+        if _string(entry.get(key)):
+            media.append(CapturedMedia(url=feed.absolute(_string(entry.get(key)))))
+    for attachment in entry.get("attachments") or []:
+        if isinstance(attachment, dict) and _string(attachment.get("url")):
+            media.append(
+                CapturedMedia(
+                    url=feed.absolute(_string(attachment.get("url"))),
+                    mime_type=_string(attachment.get("mime_type"))[:200],
+                )
+            )
+    return CapturedItem(
+        platform_id=platform_id[:200],
+        kind=Kind.ARTICLE,
+        text=text,
+        created_at=created,
+        captured_at=context.captured_at,
+        raw=orjson.dumps(entry).decode(),
+        author_name=_json_feed_author(entry) or feed.author,
+        author_is_organisation=True,
+        edited_at=edited if edited and edited > created else None,
+        title=html_to_text(_string(entry.get("title"))),
+        language=_string(entry.get("language"))[:16] or feed.language,
+        permalink=link or feed.absolute(_string(entry.get("external_url"))),
+        media=tuple(media),
+    )

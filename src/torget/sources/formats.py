@@ -8,10 +8,15 @@ methods and knows nothing about the database:
 - `read(bundle, found, context)` streams `CapturedItem`s, and a `SourceError` (naming the
   file, item or key, and the reason) for each part it cannot use, then goes on.
 
-`torget import` asks every reader in `READERS` order; exports come before API pages, and the
-interchange format is handled by the command itself.
+Readers are registered with the `@register` class decorator (one instance each, a name may
+be registered once); `readers()` gives them in the order of PLATFORM_MODULES and, within a
+module, of their definition: exports come before API pages. Tests replace the set with
+`replaced_readers(...)` (or by setting `READERS` with monkeypatch). The interchange format
+is handled by the command itself.
 """
 
+import contextlib
+import functools
 import importlib
 import re
 from collections.abc import Iterator
@@ -32,6 +37,8 @@ __all__ = [
     "json_array_items",
     "normalise_account",
     "readers",
+    "register",
+    "replaced_readers",
 ]
 
 # One module per platform; each exposes READERS, a tuple of Reader instances.
@@ -67,8 +74,26 @@ class Found:
 
     def summary(self) -> str:
         parts = [self.description]
-        parts += [f"{count:,} {what}" for what, count in self.counts.items()]
+        parts += [
+            f"{count:,} {what if count != 1 else singular(what)}"
+            for what, count in self.counts.items()
+        ]
         return ", ".join(parts)
+
+
+def singular(what: str) -> str:
+    """ "posts" -> "post", "deleted posts" -> "deleted post", "boosts (not archived)" ->
+    "boost (not archived)", "other activities" -> "other activity", "statuses" -> "status"."""
+    head, paren, rest = what.partition(" (")
+    words = head.split(" ")
+    last = words[-1]
+    if last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif last.endswith(("uses", "sses")):
+        last = last[:-2]
+    elif last.endswith("s") and not last.endswith("ss"):
+        last = last[:-1]
+    return " ".join([*words[:-1], last]) + paren + rest
 
 
 @dataclass(frozen=True)
@@ -78,6 +103,11 @@ class ReadContext:
     # the channel's address, plus what the export says about its owner. An item whose author
     # matches is drawn up by the organisation; everything else is received.
     own: frozenset[str] = frozenset()
+    # The channel the import goes into, as its register names it: a handle or address and a
+    # display name. An export that is the account's own but names no author (a single file
+    # of Facebook's export) is written by this account.
+    account: str = ""
+    account_name: str = ""
 
     def is_own(self, *identifiers: str | None) -> bool:
         return any(i and normalise_account(i) in self.own for i in identifiers)
@@ -87,6 +117,16 @@ class Reader:
     platform: str = ""
     name: str = ""  # "x-archive"
     label: str = ""  # "X archive", for messages
+    # The label as a sentence names it ("an X archive", "X API v2 pages"), and the layout the
+    # reader expects, in plain words, for the message when a file is not in it.
+    label_in_sentence: str = ""
+    expects: str = ""
+
+    def described(self) -> str:
+        if self.label_in_sentence:
+            return self.label_in_sentence
+        article = "an" if self.label[:1] in "AEIOUX" else "a"
+        return f"{article} {self.label}"
 
     def detect(self, bundle: Bundle) -> Found | None:
         raise NotImplementedError
@@ -112,6 +152,7 @@ _PLATFORM_HOSTS = {
 _PROFILE_PATHS = ("profile/", "channel/", "company/", "in/", "user/", "c/", "pages/")
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_account(value: str) -> str:
     """One comparable form of a handle, page name, URL or id: "https://x.com/Exempla" and
     "@exempla" and "Exempla" all become "exempla"; "@info@social.exempla.se" keeps its
@@ -137,27 +178,60 @@ def normalise_account(value: str) -> str:
     return re.sub(r"[^0-9a-z@._:-]", "", text.replace(" ", ""))
 
 
+_REGISTRY: dict[str, Reader] = {}
+
+
+def register(cls: type[Reader]) -> type[Reader]:
+    """Class decorator: one instance of the reader joins the registry. A second reader with
+    the same name is refused: `--format` must name exactly one."""
+    reader = cls()
+    if not reader.name or not reader.platform:
+        raise ValueError(f"{cls.__name__} needs a name and a platform to be registered")
+    if reader.name in _REGISTRY:
+        raise ValueError(f"a reader named {reader.name!r} is already registered")
+    _REGISTRY[reader.name] = reader
+    return cls
+
+
+def module_readers(module: str) -> tuple[Reader, ...]:
+    """The registered readers defined in one module, in the order they were defined."""
+    return tuple(r for r in _REGISTRY.values() if type(r).__module__ == module)
+
+
 def _load() -> tuple[Reader, ...]:
-    readers: list[Reader] = []
+    ordered: list[Reader] = []
     for module_name in PLATFORM_MODULES:
         module = importlib.import_module(f"{__package__}.{module_name}")
-        readers.extend(module.READERS)
-    return tuple(readers)
+        ordered.extend(module_readers(module.__name__))
+    return tuple(ordered)
 
 
 _loaded: tuple[Reader, ...] | None = None
+_replaced: list[tuple[Reader, ...]] = []
 
 
 def readers() -> tuple[Reader, ...]:
     """Every reader, loaded on first use: the platform modules import this module, so it
     cannot import them while it is itself being imported."""
     global _loaded
+    if _replaced:
+        return _replaced[-1]
     overridden = globals().get("READERS")  # set by a test with monkeypatch
     if overridden is not None:
         return overridden
     if _loaded is None:
         _loaded = _load()
     return _loaded
+
+
+@contextlib.contextmanager
+def replaced_readers(*replacement: Reader) -> Iterator[None]:
+    """Within the block, `readers()` is exactly `replacement` (for tests)."""
+    _replaced.append(tuple(replacement))
+    try:
+        yield
+    finally:
+        _replaced.pop()
 
 
 def __getattr__(name: str):

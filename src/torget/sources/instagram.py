@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import orjson
 
-from .base import CapturedItem, CapturedMedia, Kind, SourceError
+from .base import CapturedItem, CapturedMedia, Kind, SourceError, SourceNotice
 from .bundle import Bundle
 from .facebook import (
     FILE_ERRORS,
@@ -20,12 +20,9 @@ from .facebook import (
     GraphReader,
     each,
     export_media,
-    id_of,
-    list_at,
     located,
     must_be_object,
     natural_order,
-    object_at,
     place_of_page,
     raw_json,
     root_of,
@@ -35,7 +32,8 @@ from .facebook import (
     top_level,
     url_media,
 )
-from .formats import Found, ReadContext, Reader
+from .fields import id_of, list_of, object_of
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import from_epoch, parse_time
 
 __all__ = [
@@ -58,6 +56,7 @@ _CONTENT = (
             "*your_instagram_activity/content/posts_*.json",
             "*your_instagram_activity/media/posts_*.json",
             "*content/posts_*.json",
+            "posts_*.json",  # the file sent alone
         ),
         Kind.POST,
         "dyi:post:",
@@ -67,6 +66,7 @@ _CONTENT = (
             "*your_instagram_activity/content/stories.json",
             "*your_instagram_activity/media/stories.json",
             "*content/stories.json",
+            "stories.json",
         ),
         Kind.STORY,
         "dyi:story:",
@@ -76,12 +76,20 @@ _CONTENT = (
             "*your_instagram_activity/content/reels.json",
             "*your_instagram_activity/media/reels.json",
             "*content/reels.json",
+            "reels.json",
         ),
         Kind.VIDEO,
         "dyi:reel:",
     ),
 )
-_COMMENTS = ("*comments/post_comments*.json", "*comments/reels_comments*.json")
+_COMMENTS = (
+    "*comments/post_comments*.json",
+    "*comments/reels_comments*.json",
+    "post_comments*.json",
+    "reels_comments*.json",
+)
+# A file of the export sent alone must look like one: Instagram's export writes these keys.
+_EXPORT_MARKERS = (b'"creation_timestamp"', b'"string_map_data"', b'"ig_stories"', b'"uri"')
 _ROOT_MARKERS = ("your_instagram_activity/", "content/", "comments/", "media/")
 
 
@@ -96,6 +104,11 @@ def _array_prefix(bundle: Bundle, name: str) -> str | None:
         if re.fullmatch(r"[A-Za-z0-9_]+", key):
             return f"{key}.item"
     return None
+
+
+def _looks_exported(bundle: Bundle, name: str) -> bool:
+    head = safe_head(bundle, name, 4096)
+    return any(marker in head for marker in _EXPORT_MARKERS)
 
 
 def _export_owner(bundle: Bundle) -> tuple[str, str]:
@@ -119,6 +132,7 @@ def _export_owner(bundle: Bundle) -> tuple[str, str]:
     return value("Username").lstrip("@"), value("Name")
 
 
+@register
 class InstagramExportReader(Reader):
     """The JSON "Download your information" export of an Instagram account: its posts,
     stories, reels, and the comments it wrote. Comments by others are not in it."""
@@ -126,18 +140,23 @@ class InstagramExportReader(Reader):
     platform = PLATFORM
     name = "instagram-export"
     label = "Instagram export"
+    label_in_sentence = "an Instagram export"
+    expects = (
+        'Instagram\'s "Download your information" in JSON: the zip or folder with '
+        "your_instagram_activity/content/posts_1.json, or that file alone"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         content = []
         for patterns, kind, prefix in _CONTENT:
             for name in natural_order(bundle.find(*patterns)):
                 array = _array_prefix(bundle, name)
-                if array:
+                if array and ("/" in name or _looks_exported(bundle, name)):
                     content.append((name, array, kind, prefix))
         comments = []
         for name in natural_order(bundle.find(*_COMMENTS)):
             array = _array_prefix(bundle, name)
-            if array:
+            if array and ("/" in name or _looks_exported(bundle, name)):
                 comments.append((name, array))
         if not content and not comments:
             return None
@@ -188,11 +207,11 @@ def _export_content(obj, kind, bundle, root, owner, ids, context) -> tuple[Captu
     in its only media entry."""
     obj = must_be_object(obj)
     if "media" in obj:
-        entries = list_at(obj["media"], "media")
+        entries = list_of(obj["media"], "media")
         keys = [f"media[{index}]" for index in range(len(entries))]
     else:
         entries, keys = [obj], [""]
-    first = object_at(entries[0], keys[0] or "media") if entries else {}
+    first = object_of(entries[0], keys[0] or "media") if entries else {}
     text = text_of(obj.get("title"), "title", mojibake=True)
     if not text and first is not obj:
         text = text_of(first.get("title"), _at(keys[0], "title"), mojibake=True)
@@ -204,12 +223,16 @@ def _export_content(obj, kind, bundle, root, owner, ids, context) -> tuple[Captu
     media: list[CapturedMedia] = []
     problems = []
     for key, entry in zip(keys, entries, strict=True):
-        entry = object_at(entry, key or "media")
+        entry = object_of(entry, key or "media")
         try:
             media.append(export_media(bundle, root, entry.get("uri"), _at(key, "uri")))
         except SourceError as problem:
-            problems.append(SourceError(problem.location, f"{problem.reason}; imported without it"))
-    username, display_name = owner
+            problems.append(
+                SourceNotice(
+                    problem.location, f"{problem.reason}; the post was imported without the file"
+                )
+            )
+    username, display_name = _owner_or_channel(owner, context)
     item = CapturedItem(
         platform_id=ids.next(int(created.timestamp())),
         kind=kind,
@@ -225,18 +248,26 @@ def _export_content(obj, kind, bundle, root, owner, ids, context) -> tuple[Captu
     return item, problems
 
 
+def _owner_or_channel(owner: tuple[str, str], context: ReadContext) -> tuple[str, str]:
+    """(username, display name) of the export's owner, or else the channel's account."""
+    username, name = owner
+    if not name and not username:
+        return context.account, context.account_name
+    return username or context.account, name or context.account_name
+
+
 def _at(key: str, part: str) -> str:
     return f"{key}.{part}" if key else part
 
 
 def _string_map_value(fields: dict, key: str, part: str):
-    entry = object_at(fields.get(key), f"string_map_data.{key}")
+    entry = object_of(fields.get(key), f"string_map_data.{key}")
     return entry.get(part)
 
 
 def _export_comment(obj, owner, ids, context) -> tuple[CapturedItem, list]:
     obj = must_be_object(obj)
-    fields = object_at(obj.get("string_map_data"), "string_map_data")
+    fields = object_of(obj.get("string_map_data"), "string_map_data")
     if not fields:
         raise SourceError("string_map_data", "missing")
     created = from_epoch(
@@ -247,7 +278,7 @@ def _export_comment(obj, owner, ids, context) -> tuple[CapturedItem, list]:
         "string_map_data.Comment.value",
         mojibake=True,
     )
-    username, display_name = owner
+    username, display_name = _owner_or_channel(owner, context)
     item = CapturedItem(
         platform_id=ids.next(int(created.timestamp())),
         kind=Kind.COMMENT,
@@ -318,7 +349,7 @@ def _instagram_element(
 def _media_tree(obj: dict, context: ReadContext) -> Iterator[CapturedItem | SourceError]:
     media_id = id_of(obj.get("id"), "id", required=True)
     username = text_of(obj.get("username"), "username")
-    owner_id = id_of(object_at(obj.get("owner"), "owner").get("id"), "owner.id")
+    owner_id = id_of(object_of(obj.get("owner"), "owner").get("id"), "owner.id")
     # /{ig-user}/media lists only the account's own media; when the object names its owner,
     # the owner decides.
     own = context.is_own(username, owner_id) if (username or owner_id) else True
@@ -336,9 +367,9 @@ def _media_tree(obj: dict, context: ReadContext) -> Iterator[CapturedItem | Sour
         permalink=text_of(obj.get("permalink"), "permalink"),
         media=_instagram_media_files(obj),
     )
-    comments = object_at(obj.get("comments"), "comments")
+    comments = object_of(obj.get("comments"), "comments")
     yield from each(
-        list_at(comments.get("data"), "comments.data"),
+        list_of(comments.get("data"), "comments.data"),
         "comments.data",
         lambda c: _comment_tree(
             must_be_object(c), context, parent=media_id, is_reply=False, thread=media_id
@@ -350,7 +381,7 @@ def _comment_tree(
     obj: dict, context: ReadContext, *, parent: str, is_reply: bool, thread: str
 ) -> Iterator[CapturedItem | SourceError]:
     comment_id = id_of(obj.get("id"), "id", required=True)
-    media_id = id_of(object_at(obj.get("media"), "media").get("id"), "media.id")
+    media_id = id_of(object_of(obj.get("media"), "media").get("id"), "media.id")
     explicit = id_of(obj.get("parent_id"), "parent_id")
     if explicit:
         parent, is_reply = explicit, True
@@ -359,12 +390,12 @@ def _comment_tree(
     thread = thread or media_id
     if parent == comment_id:
         raise SourceError("parent_id", "the comment names itself as its parent")
-    sender = object_at(obj.get("from"), "from")
+    sender = object_of(obj.get("from"), "from")
     username = text_of(obj.get("username"), "username") or text_of(
         sender.get("username"), "from.username"
     )
     author_id = id_of(sender.get("id"), "from.id") or id_of(
-        object_at(obj.get("user"), "user").get("id"), "user.id"
+        object_of(obj.get("user"), "user").get("id"), "user.id"
     )
     yield CapturedItem(
         platform_id=comment_id,
@@ -380,9 +411,9 @@ def _comment_tree(
         thread_id=thread,
         hidden=bool(obj.get("hidden")) if isinstance(obj.get("hidden"), bool) else False,
     )
-    replies = object_at(obj.get("replies"), "replies")
+    replies = object_of(obj.get("replies"), "replies")
     yield from each(
-        list_at(replies.get("data"), "replies.data"),
+        list_of(replies.get("data"), "replies.data"),
         "replies.data",
         lambda r: _comment_tree(
             must_be_object(r), context, parent=comment_id, is_reply=True, thread=thread
@@ -425,6 +456,7 @@ def _user_object(bundle: Bundle, name: str, keys: set[str]) -> tuple[str, frozen
     return f"@{values[0]}", frozenset(values)
 
 
+@register
 class InstagramGraphReader(GraphReader):
     """Saved Instagram Graph API responses: pages of /{ig-user}/media, /{media}/comments and
     /{comment}/replies, single media and comments, as one JSON file or a folder or zip."""
@@ -432,6 +464,8 @@ class InstagramGraphReader(GraphReader):
     platform = PLATFORM
     name = "instagram-graph"
     label = "Instagram Graph API pages"
+    label_in_sentence = "Instagram Graph API pages"
+    expects = 'saved Instagram Graph API responses of media, comments or replies ({"data": [...]})'
 
     def is_page(self, head: bytes) -> bool:
         return bool(_IG_TIME.search(head)) and b'"created_time"' not in head
@@ -443,4 +477,4 @@ class InstagramGraphReader(GraphReader):
         return _instagram_element(*args, **kwargs)
 
 
-READERS = (InstagramExportReader(), InstagramGraphReader())
+READERS = module_readers(__name__)

@@ -12,6 +12,7 @@ from typing import IO
 
 import orjson
 
+from . import times
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 
 __all__ = ["CapturedItem", "Header", "parse_line", "read", "resolve_media"]
@@ -32,20 +33,8 @@ class Header:
 
 
 def parse_time(value, key: str) -> datetime.datetime:
-    if value is None:
-        raise SourceError(key, "missing")
-    if not isinstance(value, str):
-        raise SourceError(key, "expected a date and time as text (ISO 8601)")
-    try:
-        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise SourceError(key, f"not a date and time: {value[:40]!r}") from None
-    if parsed.tzinfo is None:
-        raise SourceError(key, "the time has no zone; write Z or an offset such as +01:00")
-    try:
-        return parsed.astimezone(datetime.UTC)
-    except OverflowError:
-        raise SourceError(key, f"out of range: {value[:40]!r}") from None
+    """Interchange times: ISO 8601 text with a zone (times.parse_time, strict)."""
+    return times.parse_time(value, key, strict=True)
 
 
 def _text(obj: dict, key: str, required: bool = False, limit: int = 1000) -> str:

@@ -9,7 +9,13 @@ the quoted value, and a comment escapes quotes with a backslash (`\\"`) instead 
 them, so an ordinary CSV reader runs a broken row into the rows after it. Every row starts
 with its date ("2025-07-01 14:33:22,") at the start of a line, so this reader cuts the file
 into rows at those lines, parses each row on its own, and reports one that still does not
-read as a SourceError with its line number; the next row is read as usual.
+read as a SourceError with its line number; the next row is read as usual. A comment written
+over several lines without quotes (LinkedIn did that too) is one row: the lines that do not
+start with a date belong to the message of the row before.
+
+Exports from around 2018 are UTF-16 with a byte-order mark and tab-separated, and write
+times as "2017/06/08 08:15:44 UTC"; the reader takes the encoding from the byte-order mark
+and the separator from the header, so both generations read the same way.
 """
 
 import csv
@@ -24,7 +30,7 @@ import orjson
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle, BundleError
 from .clean import safe_text
-from .formats import Found, ReadContext, Reader
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import parse_time
 
 __all__ = ["READERS", "ExportReader", "export_rows"]
@@ -35,8 +41,9 @@ MAX_LINE_BYTES = 4 * 1024 * 1024
 MAX_ROW_BYTES = 8 * 1024 * 1024
 COUNT_LIMIT_BYTES = 256 * 1024 * 1024  # larger files are not counted in detect()
 
-_ROW_START = re.compile(rb"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},")
-_ROW_START_ANYWHERE = re.compile(rb"(?:^|\n)\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},([^,\n]*)")
+_DATE = rb"\d{4}[-/]\d{2}[-/]\d{2} \d{2}:\d{2}:\d{2}(?: UTC)?"
+_ROW_START = re.compile(rb'^"?' + _DATE + rb'"?[,\t]')
+_ROW_START_ANYWHERE = re.compile(rb'(?:^|\n)"?' + _DATE + rb'"?[,\t]"?([^,\t\n"]*)')
 _URN = re.compile(r"urn:li:[A-Za-z]+:(?:\([^)\s]*\)|[\w-]+)")
 _COMMENT_URN = re.compile(r"urn:li:comment:\([^)\s]*\)")
 
@@ -44,24 +51,72 @@ SHARES_COLUMNS = ("Date", "ShareLink", "ShareCommentary", "SharedUrl", "MediaUrl
 COMMENTS_COLUMNS = ("Date", "Link", "Message")
 
 
+class _Utf16AsUtf8:
+    """A UTF-16 file (with its byte-order mark) read as UTF-8 bytes, line by line."""
+
+    def __init__(self, stream) -> None:
+        self._text = io.TextIOWrapper(stream, encoding="utf-16", newline="", errors="replace")
+
+    def readline(self, limit: int = -1) -> bytes:
+        return self._text.readline(limit // 2 if limit and limit > 0 else -1).encode()
+
+    def read(self, size: int = -1) -> bytes:
+        return self._text.read(size // 2 if size and size > 0 else -1).encode()
+
+    def close(self) -> None:
+        self._text.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def as_utf8(stream):
+    """The stream as UTF-8 bytes: LinkedIn's older exports are UTF-16 (with a BOM)."""
+    head = stream.peek(2)[:2] if hasattr(stream, "peek") else b""
+    if head in (b"\xff\xfe", b"\xfe\xff"):
+        return _Utf16AsUtf8(stream)
+    return stream
+
+
+def _peekable(bundle: Bundle, name: str):
+    stream = bundle.open(name)
+    return stream if hasattr(stream, "peek") else io.BufferedReader(stream)
+
+
+def _head_text(bundle: Bundle, name: str, size: int = 1024) -> str:
+    head = bundle.head(name, size)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+    return head.decode("utf-8-sig", errors="replace")
+
+
 def export_rows(
     stream, name: str, columns: tuple[str, ...]
 ) -> Iterator[tuple[int, dict[str, str]] | SourceError]:
     """(line number, {column: value}) for each row of a LinkedIn export CSV, or a SourceError
     for a row that cannot be read. A row runs from a line starting with a date to the next
-    such line; memory holds one row. `columns` stand in for a header that cannot be read."""
+    such line; memory holds one row. `columns` stand in for a header that cannot be read.
+    The separator (comma or tab) is the header's."""
+    stream = as_utf8(stream)
     header: list[str] | None = None
+    delimiter = ","
     lines: list[bytes] = []
     start = number = size = 0
     problem = ""
 
     def finish() -> tuple[int, dict[str, str]] | SourceError | None:
-        nonlocal header
+        nonlocal header, delimiter
         where = f"{name}, line {start}"
         data = b"".join(lines)
         if header is None and not _ROW_START.match(data.lstrip(b"\xef\xbb\xbf")):
             header = list(columns)
-            fields = _parse_row(data, first=True)
+            first_line = data.split(b"\n", 1)[0]
+            if first_line.count(b"\t") > first_line.count(b","):
+                delimiter = "\t"
+            fields = _parse_row(data, first=True, delimiter=delimiter)
             if isinstance(fields, str) or problem:
                 return SourceError(f"{where} (the header)", problem or str(fields))
             header = [f.strip().lstrip("\ufeff") for f in fields]
@@ -69,7 +124,15 @@ def export_rows(
         header = header or list(columns)
         if problem:
             return SourceError(where, problem)
-        fields = _parse_row(data, first=start == 1)
+        if header == list(columns) and data[:40].count(b"\t") > data[:40].count(b","):
+            delimiter = "\t"  # no header line: the first row tells
+        fields = _parse_row(data, first=start == 1, delimiter=delimiter)
+        if isinstance(fields, str) or len(fields) != len(header):
+            # A message written over several lines without quotes: the lines after the
+            # first belong to the row's last value.
+            joined = _continued(data, len(header), first=start == 1, delimiter=delimiter)
+            if joined is not None:
+                fields = joined
         if isinstance(fields, str):
             return SourceError(where, fields)
         if len(fields) != len(header):
@@ -106,7 +169,24 @@ def export_rows(
         yield value
 
 
-def _parse_row(data: bytes, *, first: bool) -> list[str] | str:
+def _continued(data: bytes, count: int, *, first: bool, delimiter: str) -> list[str] | None:
+    """The row's values when its first line holds all of them and the lines after it are
+    more of the last one (a message with line breaks, unquoted); None when it is not so."""
+    head, newline, rest = data.partition(b"\n")
+    if not newline or not rest.strip():
+        return None
+    fields = _parse_row(head, first=first, delimiter=delimiter)
+    if isinstance(fields, str) or len(fields) != count:
+        return None
+    try:
+        more = rest.decode("utf-8").replace("\r\n", "\n").rstrip("\n")
+    except UnicodeDecodeError:
+        return None
+    fields[-1] = f"{fields[-1]}\n{more}"
+    return fields
+
+
+def _parse_row(data: bytes, *, first: bool, delimiter: str = ",") -> list[str] | str:
     """The values of one row, or why it cannot be read."""
     try:
         text = data.decode("utf-8-sig" if first else "utf-8")
@@ -116,7 +196,9 @@ def _parse_row(data: bytes, *, first: bool) -> list[str] | str:
     # expects. The header has no quotes.
     text = text.replace('\\"', '""').replace("\r\n", "\n").rstrip("\n")
     try:
-        rows = [row for row in csv.reader(io.StringIO(text), strict=True) if row]
+        rows = [
+            row for row in csv.reader(io.StringIO(text), strict=True, delimiter=delimiter) if row
+        ]
     except csv.Error as error:
         return f"the row's quoting is broken ({error})"
     if len(rows) != 1:
@@ -198,7 +280,7 @@ def _count_rows(bundle: Bundle, name: str, *, merge: bool) -> int | None:
     count = 0
     previous = None
     tail = b""
-    with bundle.open(name) as stream:
+    with as_utf8(_peekable(bundle, name)) as stream:
         while True:
             chunk = stream.read(1024 * 1024)
             data = tail + chunk
@@ -215,10 +297,16 @@ def _count_rows(bundle: Bundle, name: str, *, merge: bool) -> int | None:
             tail = data[cut:]
 
 
+@register
 class ExportReader(Reader):
     platform = PLATFORM
     name = "linkedin-export"
     label = "LinkedIn export"
+    label_in_sentence = "a LinkedIn export"
+    expects = (
+        "LinkedIn's data export: Shares.csv and Comments.csv (comma- or tab-separated, "
+        "UTF-8 or UTF-16), in the zip, its folder or alone"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -236,8 +324,9 @@ class ExportReader(Reader):
                 n for n in bundle.find(f"*{file_name}") if n.lower().rsplit("/", 1)[-1] == file_name
             ]
             for name in sorted(candidates, key=lambda n: (n.count("/"), n)):
-                first_line = bundle.head(name, 1024).split(b"\n", 1)[0]
-                if marker in first_line.lower().replace(b" ", b"").replace(b'"', b""):
+                first_line = _head_text(bundle, name).split("\n", 1)[0].lower()
+                first_line = first_line.replace(" ", "").replace('"', "").replace("\t", ",")
+                if marker.decode() in first_line:
                     files[role] = name
                     break
         if not files:
@@ -290,7 +379,7 @@ class ExportReader(Reader):
 
     def _rows(self, bundle: Bundle, name: str, build, columns, context: ReadContext):
         try:
-            stream = bundle.open(name)
+            stream = _peekable(bundle, name)
         except (OSError, KeyError, BundleError) as error:
             yield SourceError(name, f"cannot be read ({error})")
             return
@@ -329,4 +418,4 @@ def _build(build, rows, context, name: str, line: int) -> CapturedItem | SourceE
         return SourceError(f"{name}, line {line}", f"unusable row ({error})")
 
 
-READERS = (ExportReader(),)
+READERS = module_readers(__name__)

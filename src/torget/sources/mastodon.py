@@ -27,10 +27,11 @@ from urllib.parse import urlsplit
 import orjson
 
 from . import formats
-from .base import CapturedItem, CapturedMedia, Kind, SourceError
+from .base import CapturedItem, CapturedMedia, Kind, SourceError, SourceNotice
 from .bundle import Bundle, BundleError
 from .clean import html_to_text, safe_text
-from .formats import Found, ReadContext, Reader
+from .fields import dict_at, id_of, str_at, within
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import parse_time
 
 __all__ = [
@@ -49,6 +50,12 @@ PUBLIC = {
 BOOSTS = "boosts (not archived)"
 OTHER_ACTIVITIES = "other activities (not archived)"
 _TOTAL_ITEMS = re.compile(rb'"totalItems"\s*:\s*(\d+)')
+# Activities are counted in detect() by their type, which only activities have: a status's
+# own "type" is "Note" (or "Question"), and text inside a status has its quotes escaped.
+_ACTIVITY_TYPE = re.compile(rb'"type"\s*:\s*"(Create|Announce)"')
+_FIRST_ACTOR = re.compile(rb'"actor"\s*:\s*"(https?://[^"\s]+)"')
+COUNT_LIMIT_BYTES = 512 * 1024**2  # larger outboxes are not counted beforehand
+STATUSES = "statuses"
 _STATUS_ID_IN_NAME = re.compile(r"(\d{6,})")
 _API_MARKERS = (b'"spoiler_text"', b'"ancestors"')
 _PAGE_LIMIT = 64 * 1024**2
@@ -56,23 +63,6 @@ _RECOVERABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
 
 # Shared helpers.
-
-
-def _text(obj: dict, key: str) -> str:
-    value = obj.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise SourceError(key, f"expected text, found {type(value).__name__}")
-    return safe_text(value)
-
-
-def _dict(obj: dict, key: str) -> dict:
-    value = obj.get(key)
-    if not isinstance(value, dict):
-        found = "nothing" if value is None else type(value).__name__
-        raise SourceError(key, f"expected an object, found {found}")
-    return value
 
 
 def _host(url: str) -> str:
@@ -90,7 +80,7 @@ def _mime_type(url: str, declared: object = None) -> str:
 
 
 def _located(where: str, error: SourceError) -> SourceError:
-    return SourceError(f"{where}, {error.location}", error.reason)
+    return within(where, error)
 
 
 def _unexpected(where: str, error: Exception) -> SourceError:
@@ -100,6 +90,7 @@ def _unexpected(where: str, error: Exception) -> SourceError:
 # The account archive.
 
 
+@register
 class ArchiveReader(Reader):
     """Settings > Import and export > Request your archive: a zip with outbox.json (every
     status as an ActivityStreams activity), actor.json (the account) and the media files."""
@@ -107,47 +98,63 @@ class ArchiveReader(Reader):
     platform = "mastodon"
     name = "mastodon-archive"
     label = "Mastodon archive"
+    label_in_sentence = "a Mastodon archive"
+    expects = (
+        "Mastodon's archive: the zip or folder with outbox.json (actor.json and "
+        "media_attachments/ beside it), or outbox.json alone"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
             outbox = bundle.first("outbox.json", "*/outbox.json")
-            actor_name = bundle.first("actor.json", "*/actor.json")
-            if outbox is None or actor_name is None:
+            if outbox is None:
                 return None
             head = bundle.head(outbox, 8192)
-            if b"OrderedCollection" not in head:
+            if b"OrderedCollection" not in head or b'"orderedItems"' not in head:
                 return None
-            actor = orjson.loads(bundle.read_bytes(actor_name, limit=4 * 1024**2))
-            if not isinstance(actor, dict):
-                return None
-            username = actor.get("preferredUsername")
+            actor_name = bundle.first("actor.json", "*/actor.json")
+            actor = {}
+            if actor_name is not None:
+                actor = orjson.loads(bundle.read_bytes(actor_name, limit=4 * 1024**2))
+                if not isinstance(actor, dict):
+                    actor = {}
             actor_id = actor.get("id")
-            if not isinstance(username, str) or not isinstance(actor_id, str):
-                return None
+            username = actor.get("preferredUsername")
+            if not isinstance(actor_id, str) or not isinstance(username, str):
+                # outbox.json sent without actor.json: its activities name their actor
+                # ("https://social.exempla.se/users/exempla").
+                found_actor = _FIRST_ACTOR.search(bundle.head(outbox, 1024**2))
+                if found_actor is None:
+                    return None
+                actor_id = found_actor.group(1).decode()
+                username = urlsplit(actor_id).path.rstrip("/").rsplit("/", 1)[-1]
+                actor = {"id": actor_id}
             host = _host(actor_id)
             account = f"@{username}@{host}" if host else f"@{username}"
-            ids = {account}
+            ids = {account, actor_id}
             for key in ("url", "name"):
                 value = actor.get(key)
                 if isinstance(value, str) and value.strip():
                     ids.add(value)
-            total_match = _TOTAL_ITEMS.search(head)
-            total = int(total_match.group(1)) if total_match else None
+            counts, total = _count_activities(bundle, outbox, head)
             followers = actor.get("followers")
+            if not isinstance(followers, str):
+                followers = f"{actor_id}/followers"
             return Found(
                 platform=self.platform,
                 format=self.name,
                 description=f"Mastodon archive of {account}",
                 account=account,
                 account_ids=frozenset(ids),
-                counts={"posts and boosts": total} if total is not None else {},
+                counts=counts,
                 total=total,
                 details={
                     "outbox": outbox,
                     "actor_id": actor_id,
                     "handle": account,
                     "name": actor.get("name") if isinstance(actor.get("name"), str) else "",
-                    "followers": followers if isinstance(followers, str) else "",
+                    "followers": followers,
+                    "host": host,
                 },
             )
         except (SourceError, BundleError, OSError, KeyError, ValueError, zipfile.BadZipFile):
@@ -156,6 +163,9 @@ class ArchiveReader(Reader):
     def read(
         self, bundle: Bundle, found: Found, context: ReadContext
     ) -> Iterator[CapturedItem | SourceError]:
+        # What read() finds is counted afresh (detect's counts were printed already).
+        found.counts.pop(BOOSTS, None)
+        found.counts.pop(OTHER_ACTIVITIES, None)
         outbox = found.details["outbox"]
         media_names = _media_index(bundle)
         index = -1
@@ -166,8 +176,9 @@ class ArchiveReader(Reader):
                     formats.json_array_items(stream, "orderedItems.item")
                 ):
                     where = f"{outbox}, item {index}"
+                    problems: list[SourceError] = []
                     try:
-                        item = self._item(activity, bundle, media_names, found, context)
+                        item = self._item(activity, bundle, media_names, found, context, problems)
                     except SourceError as error:
                         yield _located(where, error)
                         continue
@@ -176,6 +187,8 @@ class ArchiveReader(Reader):
                         continue
                     if item is not None:
                         yield item
+                    for problem in problems:
+                        yield _located(where, problem)
         except SourceError as error:
             yield SourceError(f"{outbox}, after item {index}", error.reason)
         except (OSError, zipfile.BadZipFile, EOFError) as error:
@@ -188,6 +201,7 @@ class ArchiveReader(Reader):
         media_names: dict[str, str],
         found: Found,
         context: ReadContext,
+        problems: list[SourceError],
     ) -> CapturedItem | None:
         if not isinstance(activity, dict):
             raise SourceError("activity", f"expected an object, found {type(activity).__name__}")
@@ -201,7 +215,7 @@ class ArchiveReader(Reader):
         note = activity.get("object")
         if not isinstance(note, dict):
             raise SourceError("object", "expected the status itself, found only a reference")
-        platform_id = _text(note, "id")
+        platform_id = str_at(note, "id")
         if not platform_id:
             raise SourceError("object.id", "missing")
         published = note.get("published") or activity.get("published")
@@ -209,8 +223,8 @@ class ArchiveReader(Reader):
         updated = note.get("updated")
         edited_at = parse_time(updated, "object.updated") if updated else None
         try:
-            content = _text(note, "content")
-            title = _text(note, "summary")
+            content = str_at(note, "content")
+            title = str_at(note, "summary")
         except SourceError as error:
             raise SourceError(f"object.{error.location}", error.reason) from None
         parent_id = _reference(note.get("inReplyTo"), "object.inReplyTo")
@@ -236,7 +250,11 @@ class ArchiveReader(Reader):
             title=title,
             language=_language(note.get("contentMap")),
             permalink=_reference(note.get("url"), "object.url") or platform_id,
-            media=tuple(_archive_media(note.get("attachment"), bundle, media_names)),
+            media=tuple(
+                _archive_media(
+                    note.get("attachment"), bundle, media_names, details.get("host", ""), problems
+                )
+            ),
         )
 
 
@@ -251,8 +269,42 @@ def _media_index(bundle: Bundle) -> dict[str, str]:
     return index
 
 
+def _count_activities(bundle: Bundle, outbox: str, head: bytes) -> tuple[dict, int | None]:
+    """({"statuses": n, "boosts (not archived)": m}, n): what the import will archive and
+    what it leaves out, counted the way read() counts them, so that the summary agrees with
+    the import. An outbox too large to count says only its totalItems."""
+    if bundle.size(outbox) > COUNT_LIMIT_BYTES:
+        match = _TOTAL_ITEMS.search(head)
+        return ({"activities": int(match.group(1))} if match else {}), None
+    creates = announces = 0
+    tail = b""
+    with bundle.open(outbox) as stream:
+        while chunk := stream.read(4 * 1024**2):
+            window = tail + chunk
+            cut = max(len(window) - 64, 0)  # a match across the cut is counted next time
+            for match in _ACTIVITY_TYPE.finditer(window, 0, cut):
+                if match.group(1) == b"Create":
+                    creates += 1
+                else:
+                    announces += 1
+            tail = window[cut:]
+    for match in _ACTIVITY_TYPE.finditer(tail):
+        if match.group(1) == b"Create":
+            creates += 1
+        else:
+            announces += 1
+    counts = {STATUSES: creates}
+    if announces:
+        counts[BOOSTS] = announces
+    return counts, creates
+
+
 def _archive_media(
-    attachments: object, bundle: Bundle, media_names: dict[str, str]
+    attachments: object,
+    bundle: Bundle,
+    media_names: dict[str, str],
+    host: str = "",
+    problems: list[SourceError] | None = None,
 ) -> Iterator[CapturedMedia]:
     if attachments is None:
         return
@@ -274,8 +326,20 @@ def _archive_media(
         name = media_names.get(path[at:]) if at >= 0 else None
         if name is not None:
             yield CapturedMedia(path=str(bundle.local_path(name)), mime_type=mime_type)
-        else:
-            yield CapturedMedia(url=url, mime_type=mime_type)
+            continue
+        if "://" not in url and host:
+            # The file's address on the instance: kept, so that it can be fetched later.
+            url = f"https://{host}/{url.lstrip('/')}"
+        if problems is not None and at >= 0:
+            problems.append(
+                SourceNotice(
+                    f"object.attachment[{number}]",
+                    f"the file {path[at:][:200]} is missing from the archive; the status was "
+                    "imported with the file's address only. Request a new archive with its "
+                    "media, or import the folder it was unpacked into whole.",
+                )
+            )
+        yield CapturedMedia(url=url, mime_type=mime_type)
 
 
 def _reference(value: object, key: str) -> str:
@@ -329,30 +393,22 @@ def _is_boost(status: dict) -> bool:
 def _account_handle(account: dict) -> tuple[str, str]:
     """("@user@host", the host) the same way the archive names its author: the username on
     the host of the account's ActivityPub id."""
-    username = _text(account, "username")
-    host = _host(_text(account, "uri")) or _host(_text(account, "url"))
+    username = str_at(account, "username")
+    host = _host(str_at(account, "uri")) or _host(str_at(account, "url"))
     if not host:
-        acct = _text(account, "acct")
+        acct = str_at(account, "acct")
         host = acct.partition("@")[2]
     return (f"@{username}@{host}" if host else f"@{username}"), host
 
 
 def _is_own_account(account: dict, context: ReadContext) -> bool:
     handle, _ = _account_handle(account)
-    acct = _text(account, "acct")
+    acct = str_at(account, "acct")
     return context.is_own(
         handle,
         acct if "@" in acct else "",
-        _text(account, "url"),
+        str_at(account, "url"),
     )
-
-
-def _id(value: object, key: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise SourceError(key, f"expected an id, found {type(value).__name__}")
-    return str(value)
 
 
 class _Page:
@@ -381,13 +437,13 @@ class _Page:
                     self.local_accounts[str(account.get("id"))] = account_uri.rstrip("/")
 
     def parent_of(self, status: dict) -> str:
-        parent = _id(status.get("in_reply_to_id"), "in_reply_to_id")
+        parent = id_of(status.get("in_reply_to_id"), "in_reply_to_id")
         if not parent:
             return ""
         if parent in self.uris:
             return self.uris[parent]
         account_uri = self.local_accounts.get(
-            _id(status.get("in_reply_to_account_id"), "in_reply_to_account_id")
+            id_of(status.get("in_reply_to_account_id"), "in_reply_to_account_id")
         )
         return f"{account_uri}/statuses/{parent}" if account_uri else ""
 
@@ -403,7 +459,7 @@ def _status_text(status: dict) -> str:
     if content is None and isinstance(status.get("text"), str):
         # A deleted status comes back with its source text instead of HTML.
         return safe_text(status["text"].strip())
-    return html_to_text(_text(status, "content"))
+    return html_to_text(str_at(status, "content"))
 
 
 def _api_media(attachments: object) -> Iterator[CapturedMedia]:
@@ -427,14 +483,16 @@ def _status_item(
 ) -> CapturedItem:
     if not isinstance(status, dict):
         raise SourceError("status", f"expected an object, found {type(status).__name__}")
-    platform_id = _text(status, "uri")
+    platform_id = str_at(status, "uri")
     if not platform_id:
         raise SourceError("uri", "missing")
-    account = _dict(status, "account")
+    account = dict_at(status, "account")
+    if not account:
+        raise SourceError("account", "missing: a status names its account")
     try:
         handle, _ = _account_handle(account)
-        author_id = _text(account, "uri") or _text(account, "url")
-        author_name = _text(account, "display_name")
+        author_id = str_at(account, "uri") or str_at(account, "url")
+        author_name = str_at(account, "display_name")
         own = _is_own_account(account, context)
     except SourceError as error:
         raise _located("account", error) from None
@@ -454,9 +512,9 @@ def _status_item(
         parent_id=parent_id,
         thread_id=thread_id if thread_id != platform_id else "",
         edited_at=parse_time(edited, "edited_at") if edited else None,
-        title=_text(status, "spoiler_text"),
-        language=_text(status, "language")[:16],
-        permalink=_text(status, "url") or platform_id,
+        title=str_at(status, "spoiler_text"),
+        language=str_at(status, "language")[:16],
+        permalink=str_at(status, "url") or platform_id,
         media=tuple(_api_media(status.get("media_attachments"))),
     )
 
@@ -580,8 +638,8 @@ def _version_item(edit: dict, at, first: bool, current: CapturedItem) -> Capture
     if isinstance(account, dict):
         try:
             handle, _ = _account_handle(account)
-            author_id = _text(account, "uri") or _text(account, "url") or author_id
-            author_name = _text(account, "display_name")
+            author_id = str_at(account, "uri") or str_at(account, "url") or author_id
+            author_name = str_at(account, "display_name")
         except SourceError as error:
             raise _located("account", error) from None
     return CapturedItem(
@@ -598,19 +656,22 @@ def _version_item(edit: dict, at, first: bool, current: CapturedItem) -> Capture
         parent_id=current.parent_id,
         thread_id=current.thread_id,
         edited_at=None if first else at,
-        title=_text(edit, "spoiler_text"),
+        title=str_at(edit, "spoiler_text"),
         language=current.language,
         permalink=current.permalink,
         media=tuple(_api_media(edit.get("media_attachments"))),
     )
 
 
+@register
 class RestApiReader(Reader):
     """Responses of the REST API saved as JSON files: one file, or a folder or zip of them."""
 
     platform = "mastodon"
     name = "mastodon-api"
     label = "Mastodon API pages"
+    label_in_sentence = "Mastodon API pages"
+    expects = "saved Mastodon REST responses: statuses lists, a status's context or history"
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -796,4 +857,4 @@ def _find_statuses(bundle: Bundle, names: list[str], wanted: set[str]) -> dict[s
     return found
 
 
-READERS = (ArchiveReader(), RestApiReader())
+READERS = module_readers(__name__)

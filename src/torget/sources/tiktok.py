@@ -9,12 +9,19 @@ Section names and key case change between export versions ("Activity" / "Your Ac
 and keys are read case-insensitively. The file is streamed with ijson: once for the profile's
 user name (when detection could not read it), once for everything else.
 
-Times are "YYYY-MM-DD HH:MM:SS" without a zone: UTC, the rule for every zone-less source.
+Current exports (2025) name the sections "Post > Posts > VideoList", "Post > Recently
+Deleted Posts > PostList", "Direct Message > Direct Messages > ChatHistory" (and group chats
+under "Group Chat > GroupChat"), and give a video's Link as a signed CDN address or a photo
+post's address: a post's id is the number in /video/<id> or /photo/<id>, an id parameter or
+a long number in the path, and otherwise "post:<its time in UTC>", the same in every export.
+
+Times are "YYYY-MM-DD HH:MM:SS", without a zone or with " UTC": UTC either way.
 """
 
 import hashlib
 import itertools
 import re
+import urllib.parse
 from collections.abc import Iterator
 
 import ijson
@@ -23,7 +30,7 @@ import orjson
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle
 from .clean import safe_text
-from .formats import Found, ReadContext, Reader, normalise_account
+from .formats import Found, ReadContext, Reader, module_readers, normalise_account, register
 from .times import parse_time
 
 __all__ = ["READERS", "TikTokExportReader"]
@@ -31,10 +38,20 @@ __all__ = ["READERS", "TikTokExportReader"]
 EXPORT_PATTERNS = ("*user_data_tiktok.json", "*user_data.json")
 # The user name is looked for at detection only in a file this small; otherwise when reading.
 DETECT_SCAN_BYTES = 32 * 1024**2
-_SECTION_MARKERS = (b'"Tiktok Live"', b'"TikTok Live"', b'"Direct Messages"', b'"ProfileMap"')
-_VIDEO_ID = re.compile(r"/video/(\d+)")
+_SECTION_MARKERS = (
+    b'"Tiktok Live"',
+    b'"TikTok Live"',
+    b'"Direct Messages"',
+    b'"Direct Message"',
+    b'"ProfileMap"',
+    b'"Profile And Settings"',
+)
+# A post's own address names its id: /video/<id> or, for photo posts, /photo/<id>.
+_VIDEO_ID = re.compile(r"/(?:video|photo)/(\d{6,})")
 _LONG_NUMBER = re.compile(r"(\d{15,})")
+_ID_PARAMETERS = ("item_id", "itemid", "aweme_id", "video_id", "share_item_id")
 _CHAT = re.compile(r"\.chat ?history\.chat history with (.+?):?$", re.IGNORECASE)
+_GROUP_CHAT = re.compile(r"\.group ?chat\.group ?chat\.(.+)$", re.IGNORECASE)
 _DELETION_KEYS = ("deleteddate", "deletedate", "deleted date", "deletiondate", "deletedtime")
 _STARTS = ("start_map", "start_array")
 _ENDS = ("end_map", "end_array")
@@ -42,7 +59,7 @@ _ENDS = ("end_map", "end_array")
 
 def _section(prefix: str) -> str:
     """Which list a JSON path leads to: "videos", "deleted", "comments", "messages" or ""."""
-    if _CHAT.search(prefix):
+    if _CHAT.search(prefix) or _GROUP_CHAT.search(prefix):
         return "messages"
     parts = [re.sub(r"[\s_]", "", part) for part in prefix.lower().split(".")]
     if len(parts) < 2:
@@ -102,10 +119,13 @@ def _scan(call, stream, default):
         return default
 
 
+@register
 class TikTokExportReader(Reader):
     platform = "tiktok"
     name = "tiktok-export"
     label = "TikTok export"
+    label_in_sentence = "a TikTok export"
+    expects = "TikTok's data download in JSON: user_data_tiktok.json (or user_data.json)"
 
     def _file(self, bundle: Bundle) -> str | None:
         name = bundle.first(*EXPORT_PATTERNS)
@@ -202,6 +222,25 @@ def _string(fields: dict, *keys: str) -> str:
     return ""
 
 
+def post_id_of(link: str) -> str:
+    """A post's id from its Link: the number in /video/<id> or /photo/<id> (a photo post),
+    an id parameter, or a long number in the path. Current exports often give a signed CDN
+    address instead (https://v16m.tiktokcdn.com/<signature>/<expiry>/video/tos/...?...),
+    which names no post: then "" and the caller derives an id from the post's time, which
+    is the same in every export."""
+    match = _VIDEO_ID.search(link)
+    if match:
+        return match.group(1)
+    parts = urllib.parse.urlsplit(link)
+    query = urllib.parse.parse_qs(parts.query)
+    for key in _ID_PARAMETERS:
+        value = (query.get(key) or [""])[0]
+        if value.isdigit() and len(value) >= 6:
+            return value
+    match = _LONG_NUMBER.search(parts.path)
+    return match.group(1) if match else ""
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()[:24]
 
@@ -214,9 +253,7 @@ def _item(section: str, prefix: str, element: dict, user: str, context: ReadCont
     handle = f"@{user}" if user else ""
     if section in ("videos", "deleted"):
         link = _string(fields, "link", "videolink", "url")
-        match = _VIDEO_ID.search(link) or _LONG_NUMBER.search(link)
-        if not match:
-            raise SourceError("Link", f"no video id in {link[:80]!r}")
+        post_id = post_id_of(link) or f"post:{created.strftime('%Y%m%dT%H%M%SZ')}"
         deleted = None
         if section == "deleted":
             when = next((fields[k] for k in _DELETION_KEYS if fields.get(k)), None)
@@ -224,7 +261,7 @@ def _item(section: str, prefix: str, element: dict, user: str, context: ReadCont
             # was deleted: it is then known to be gone when this capture was made.
             deleted = parse_time(when, "DeletedDate") if when else context.captured_at
         return CapturedItem(
-            platform_id=match.group(1),
+            platform_id=post_id,
             kind=Kind.VIDEO,
             text=_string(fields, "title", "desc", "description"),
             created_at=created,
@@ -233,13 +270,14 @@ def _item(section: str, prefix: str, element: dict, user: str, context: ReadCont
             author_name=user,
             author_handle=handle,
             author_is_organisation=True,
-            permalink=link,
+            # A signed CDN address expires within hours: it is kept in the raw payload only.
+            permalink=link if post_id.isdigit() else "",
             deleted_at=deleted,
         )
     if section == "comments":
         text = _string(fields, "comment")
         photo = _string(fields, "photo")
-        url = _string(fields, "url")
+        url = _string(fields, "url", "originalposturl", "original post link", "video")
         video = _VIDEO_ID.search(url)
         return CapturedItem(
             # The export gives comments no id: one is made from when and what was written.
@@ -256,8 +294,8 @@ def _item(section: str, prefix: str, element: dict, user: str, context: ReadCont
             permalink=url if url.startswith("http") else "",
             media=(CapturedMedia(url=photo),) if photo.startswith("http") else (),
         )
-    match = _CHAT.search(prefix)
-    partner = match.group(1).strip() if match else ""
+    match = _CHAT.search(prefix) or _GROUP_CHAT.search(prefix)
+    partner = match.group(1).strip().rstrip(":") if match else ""
     sender = _string(fields, "from")
     text = _string(fields, "content")
     own = bool(sender) and (
@@ -277,4 +315,4 @@ def _item(section: str, prefix: str, element: dict, user: str, context: ReadCont
     )
 
 
-READERS = (TikTokExportReader(),)
+READERS = module_readers(__name__)

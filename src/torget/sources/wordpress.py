@@ -15,6 +15,7 @@ Times: `*_gmt` fields are UTC without a zone. When a `*_gmt` field is empty or
 read as UTC too: neither the export nor the API pages name the site's time zone.
 """
 
+import html
 import mimetypes
 import re
 from collections.abc import Collection, Iterator
@@ -27,10 +28,10 @@ from defusedxml.ElementTree import iterparse
 # formats loads this module while it is itself being loaded: take json_array_items from the
 # module at call time, not at import time.
 from . import formats
-from .base import CapturedItem, CapturedMedia, Kind, SourceError
+from .base import CapturedItem, CapturedMedia, Kind, SourceError, SourceNotice
 from .bundle import Bundle
 from .clean import html_to_text, safe_text
-from .formats import Found, ReadContext, Reader
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import parse_time
 
 __all__ = [
@@ -43,6 +44,15 @@ __all__ = [
 ]
 
 WXR_NAMESPACE = "http://wordpress.org/export/"
+# WXR's namespaces by family, not by exact URI: WordPress has written
+# http://wordpress.org/export/1.0/ to .../1.2/, current versions write https://, and some
+# plugins and wordpress.com other hosts. A URI is WXR's when it ends in export/<version>/
+# (excerpt/ after it for the excerpt namespace), or when the document binds it to wp:.
+_WXR_URI = re.compile(r"^https?://[^/]+(?:/[^/]+)*?/export/\d+(?:\.\d+)*/?(excerpt/?)?$")
+_WXR_HEAD = re.compile(
+    rb"xmlns:wp\s*=|<wp:wxr_version\b|https?://(?:[\w-]+\.)*wordpress\.(?:org|com)/export/"
+)
+_declared: dict[str, str] = {}  # namespace URI -> "wp" / "excerpt", as documents bind them
 _NAMESPACE_PREFIXES = {
     "http://purl.org/rss/1.0/modules/content/": "content",
     "http://purl.org/dc/elements/1.1/": "dc",
@@ -72,18 +82,33 @@ class _Skipped:
         self.posts = 0
         self.comments = 0
 
-    def notice(self, name: str) -> SourceError | None:
+    def notice(self, name: str) -> SourceNotice | None:
         parts = []
-        if self.posts:
+        if self.posts == 1:
+            parts.append("1 draft, private or trashed post")
+        elif self.posts:
             parts.append(f"{self.posts:,} drafts, private or trashed posts")
-        if self.comments:
+        if self.comments == 1:
+            parts.append("1 spam or trashed comment")
+        elif self.comments:
             parts.append(f"{self.comments:,} spam or trashed comments")
         if not parts:
             return None
-        return SourceError(name, f"not imported, never public: {' and '.join(parts)}")
+        return SourceNotice(name, f"not imported, never public: {' and '.join(parts)}")
 
 
 # The WXR export.
+
+
+def looks_like_wxr(head: bytes) -> bool:
+    """Whether the first bytes of an XML file are a WordPress export (any WXR version,
+    http or https namespace): the feed reader leaves such files to this one."""
+    return b"<rss" in head and _WXR_HEAD.search(head) is not None
+
+
+def _learn_namespace(prefix: str, uri: str) -> None:
+    if prefix in ("wp", "excerpt"):
+        _declared[uri] = prefix
 
 
 def _key(tag: str) -> str:
@@ -91,9 +116,21 @@ def _key(tag: str) -> str:
     if not tag.startswith("{"):
         return tag
     uri, _, local = tag[1:].partition("}")
-    if uri.startswith(WXR_NAMESPACE):
-        return f"excerpt:{local}" if uri.rstrip("/").endswith("excerpt") else f"wp:{local}"
+    prefix = _declared.get(uri)
+    if prefix is None:
+        match = _WXR_URI.match(uri)
+        if match or uri.startswith(WXR_NAMESPACE):
+            excerpt = (match and match.group(1)) or uri.rstrip("/").endswith("excerpt")
+            prefix = "excerpt" if excerpt else "wp"
+    if prefix:
+        return f"{prefix}:{local}"
     return f"{_NAMESPACE_PREFIXES.get(uri, uri)}:{local}"
+
+
+def _plain(fields: dict, key: str) -> str:
+    """A name as WordPress stores it, with its HTML entities ("&laquo;", "&#8217;") decoded:
+    authors of pingbacks and display names are HTML-escaped in both the export and the API."""
+    return safe_text(html.unescape(_text(fields, key)))
 
 
 def _fields(element) -> dict:
@@ -132,10 +169,13 @@ def _number(value: str, key: str) -> str:
     return str(int(value))
 
 
+@register
 class WordPressExportReader(Reader):
     platform = "wordpress"
     name = "wordpress-wxr"
     label = "WordPress export (WXR)"
+    label_in_sentence = "a WordPress export"
+    expects = "WordPress's export file (WXR, Tools > Export), an RSS file with the wp: namespace"
 
     def _files(self, bundle: Bundle) -> list[str]:
         """Every WXR file: a large site may be exported in several."""
@@ -143,7 +183,7 @@ class WordPressExportReader(Reader):
         for name in sorted(bundle.names()):
             if name.lower().endswith(".xml"):
                 head = bundle.head(name, 8192)
-                if b"<rss" in head and WXR_NAMESPACE.encode() in head:
+                if looks_like_wxr(head):
                     files.append(name)
         return files
 
@@ -239,7 +279,10 @@ def _wxr_elements(bundle: Bundle, name: str):
     channel = None
     with bundle.open(name) as stream:
         try:
-            for event, element in iterparse(stream, events=("start", "end")):
+            for event, element in iterparse(stream, events=("start", "end", "start-ns")):
+                if event == "start-ns":
+                    _learn_namespace(*element)
+                    continue
                 if event == "start":
                     depth += 1
                     if depth == 2 and _key(element.tag) == "channel":
@@ -288,9 +331,10 @@ class _Site:
             self.language = (element.text or "").strip()[:16]
         elif key == "wp:author":
             values = {_key(c.tag): (c.text or "").strip() for c in element}
-            login = values.get("wp:author_login", "")
+            login = html.unescape(values.get("wp:author_login", ""))
             author_id = values.get("wp:author_id", "")
-            self.authors[login] = (author_id, values.get("wp:author_display_name", ""))
+            name = html.unescape(values.get("wp:author_display_name", ""))
+            self.authors[login] = (author_id, name)
             if author_id:
                 self.author_ids.add(author_id)
 
@@ -310,7 +354,7 @@ def _wxr_item(element, fields, where, site, media, skipped, context):
             skipped.posts += 1
             return
         post_id = _number(_text(fields, "wp:post_id"), "wp:post_id")
-        login = _text(fields, "dc:creator")
+        login = _plain(fields, "dc:creator")
         author_id, author_name = site.authors.get(login, ("", ""))
         created = _wxr_time(fields, "wp:post_date_gmt", "wp:post_date")
         edited = None
@@ -378,7 +422,7 @@ def _wxr_comment(values, post, site, skipped, context) -> CapturedItem | None:
         # the author fields never do.
         raw=orjson.dumps(values).decode(),
         author_id=user_id if user_id != "0" else "",
-        author_name=safe_text(_text(values, "wp:comment_author")),
+        author_name=_plain(values, "wp:comment_author"),
         author_is_organisation=site.is_author(user_id),
         parent_id=post.platform_id if parent == "0" else f"comment:{parent}",
         thread_id=post.platform_id,
@@ -421,7 +465,7 @@ def _embedded_author(obj: dict) -> str:
         authors = embedded.get("author")
         if isinstance(authors, list) and authors and isinstance(authors[0], dict):
             name = authors[0].get("name")
-            return name if isinstance(name, str) else ""
+            return html.unescape(name) if isinstance(name, str) else ""
     return ""
 
 
@@ -498,7 +542,7 @@ def _comment_from_rest(
         captured_at=context.captured_at,
         raw=orjson.dumps(obj).decode(),
         author_id=user_id,
-        author_name=safe_text(name),
+        author_name=safe_text(html.unescape(name)),
         author_is_organisation=bool(user_id) and user_id in authors,
         parent_id=post if parent == "0" else f"comment:{parent}",
         thread_id=post,
@@ -594,10 +638,13 @@ def items_from_revisions_page(obj, context: ReadContext) -> Iterator[CapturedIte
     yield from _page_items(dated + others, lambda o: _revision_from_rest(o, context), "revisions")
 
 
+@register
 class WordPressRestReader(Reader):
     platform = "wordpress"
     name = "wordpress-rest"
     label = "WordPress REST API pages"
+    label_in_sentence = "WordPress REST API pages"
+    expects = "saved WordPress REST API responses (/wp/v2/posts, comments or revisions)"
 
     def _pages(self, bundle: Bundle) -> list[str]:
         return sorted(n for n in bundle.names() if n.lower().endswith(".json"))
@@ -715,9 +762,9 @@ class WordPressRestReader(Reader):
 def _relabel(values, name: str):
     for value in values:
         if isinstance(value, SourceError):
-            yield SourceError(f"{name}, {value.location.partition(', ')[2]}", value.reason)
+            yield type(value)(f"{name}, {value.location.partition(', ')[2]}", value.reason)
         else:
             yield value
 
 
-READERS = (WordPressExportReader(), WordPressRestReader())
+READERS = module_readers(__name__)

@@ -28,7 +28,8 @@ import orjson
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle, BundleError
 from .clean import safe_text
-from .formats import Found, ReadContext, Reader, json_array_items
+from .fields import dict_at, id_at, list_at, str_at, within
+from .formats import Found, ReadContext, Reader, json_array_items, module_readers, register
 from .times import parse_time
 
 __all__ = [
@@ -50,6 +51,7 @@ SMALLEST_SNOWFLAKE = 10**14
 _TWEET_FILE = re.compile(r"^tweets?(-part\d+)?\.js$", re.IGNORECASE)
 _DELETED_FILE = re.compile(r"^deleted-tweets?(-part\d+)?\.js$", re.IGNORECASE)
 _MESSAGE_FILE = re.compile(r"^direct-messages?(-group)?(-part\d+)?\.js$", re.IGNORECASE)
+_NOTE_FILE = re.compile(r"^note-tweets?(-part\d+)?\.js$", re.IGNORECASE)
 _MEDIA_FOLDERS = (
     "tweets_media",
     "tweet_media",
@@ -100,52 +102,6 @@ def snowflake_time(tweet_id: str) -> datetime.datetime | None:
     return datetime.datetime.fromtimestamp(milliseconds // 1000, tz=datetime.UTC)
 
 
-# Small readers of values, each raising SourceError(key, reason).
-
-
-def _id(obj: dict, *keys: str, required: bool = True) -> str:
-    for key in keys:
-        value = obj.get(key)
-        if value is None or value == "":
-            continue
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise SourceError(key, f"expected an id, found {type(value).__name__}")
-        text = str(value).strip()
-        if not text or len(text) > 200:
-            raise SourceError(key, "not a usable id")
-        return text
-    if required:
-        raise SourceError(keys[0], "missing")
-    return ""
-
-
-def _str(obj: dict, key: str) -> str:
-    value = obj.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise SourceError(key, f"expected text, found {type(value).__name__}")
-    return value
-
-
-def _dict(obj: dict, key: str) -> dict:
-    value = obj.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise SourceError(key, f"expected an object, found {type(value).__name__}")
-    return value
-
-
-def _list(obj: dict, key: str) -> list:
-    value = obj.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise SourceError(key, f"expected a list, found {type(value).__name__}")
-    return value
-
-
 def _expand_links(text: str, links: Iterable, expanded_key: str = "expanded_url") -> str:
     """t.co short links replaced by the address they stand for (t.co may not last)."""
     for link in links:
@@ -180,13 +136,9 @@ def _raw(obj: object) -> str:
     return orjson.dumps(obj).decode()
 
 
-def _at(location: str, error: SourceError) -> SourceError:
-    return SourceError(f"{location}, {error.location}", error.reason)
-
-
 def _as_source_error(location: str, error: Exception) -> SourceError:
     if isinstance(error, SourceError):
-        return _at(location, error)
+        return within(location, error)
     if isinstance(error, KeyError):
         return SourceError(f"{location}, {error.args[0] if error.args else '?'}", "missing")
     return SourceError(location, f"unusable ({type(error).__name__}: {str(error)[:120]})")
@@ -211,19 +163,43 @@ class _ThreadIndex:
     parents: array = field(default_factory=lambda: array("q"))
     initial_of: dict[str, str] = field(default_factory=dict)  # any version id -> first id
     latest_present: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # Every version of an edited post the archive holds: first id -> [(position, element)].
+    versions: dict[str, list[tuple[int, object]]] = field(default_factory=dict)
+    # Long posts (note-tweet.js) by the second they were written: [(text, urls, note)].
+    notes: dict[int, list[tuple[str, list, dict]]] = field(default_factory=dict)
 
     def add_reply(self, child: str, parent: str) -> None:
         if child.isdigit() and parent.isdigit() and int(child) < 2**63 and int(parent) < 2**63:
             self.children.append(int(child))
             self.parents.append(int(parent))
 
-    def add_version(self, tweet_id: str, chain: list[str]) -> None:
+    def add_version(self, tweet_id: str, chain: list[str], element: object) -> None:
         initial = chain[0]
         for version in chain:
             self.initial_of[version] = initial
         position = chain.index(tweet_id) if tweet_id in chain else -1
         if position > self.latest_present.get(initial, (-2, ""))[0]:
             self.latest_present[initial] = (position, tweet_id)
+        present = self.versions.setdefault(initial, [])
+        if all(
+            _unwrap(e, "tweet").get("id_str") != tweet_id for _, e in present
+        ):  # the same version twice (tweets.js and a part file) counts once
+            present.append((position, element))
+            present.sort(key=lambda pair: pair[0])
+
+    def note_for(self, tweet: dict, created_at: datetime.datetime) -> tuple[str, list, dict] | None:
+        """The long post (note tweet) this post was cut from: written in the same second,
+        and its text begins as the post's does."""
+        second = int(created_at.timestamp())
+        candidates = [n for s in (second, second - 1, second + 1) for n in self.notes.get(s, [])]
+        if not candidates:
+            return None
+        cut = html.unescape(str_at(tweet, "full_text") or str_at(tweet, "text"))
+        cut = re.sub(r"(\s*https://t\.co/\w+)+\s*$", "", cut).rstrip("…").strip()[:40]
+        matching = [n for n in candidates if n[0].startswith(cut)] if cut else []
+        if len(matching) == 1:
+            return matching[0]
+        return candidates[0] if len(candidates) == 1 and not cut else None
 
     def seal(self) -> None:
         order = sorted(range(len(self.children)), key=self.children.__getitem__)
@@ -292,11 +268,13 @@ def _unwrap(element: object, key: str) -> dict:
 
 
 def _archive_files(bundle: Bundle) -> dict[str, list[str]]:
-    files: dict[str, list[str]] = {"tweets": [], "deleted": [], "messages": []}
+    files: dict[str, list[str]] = {"tweets": [], "deleted": [], "messages": [], "notes": []}
     for name in bundle.names():
         base = posixpath.basename(name)
         if _TWEET_FILE.match(base):
             files["tweets"].append(name)
+        elif _NOTE_FILE.match(base):
+            files["notes"].append(name)
         elif _DELETED_FILE.match(base):
             files["deleted"].append(name)
         elif _MESSAGE_FILE.match(base):
@@ -337,10 +315,16 @@ def _manifest_count(data_types: dict, *keys: str) -> int | None:
     return None
 
 
+@register
 class ArchiveReader(Reader):
     platform = PLATFORM
     name = "x-archive"
     label = "X archive"
+    label_in_sentence = "an X archive"
+    expects = (
+        "the zip X sends (or its folder) with data/manifest.js and data/tweets.js, or "
+        "tweets.js alone"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -359,7 +343,7 @@ class ArchiveReader(Reader):
                 manifest = {}
         elif not files["tweets"] or b"window.YTD.tweet" not in bundle.head(files["tweets"][0]):
             return None
-        if not manifest and not any(files.values()):
+        if not manifest and not any(files[k] for k in ("tweets", "deleted", "messages")):
             return None
         account = self._account(bundle, manifest)
         counts: dict[str, int] = {}
@@ -423,7 +407,7 @@ class ArchiveReader(Reader):
             name=found.details.get("name", ""),
         )
         media = _media_index(bundle)
-        index = _build_index(bundle, files["tweets"] + files["deleted"])
+        index = _build_index(bundle, files["tweets"] + files["deleted"], files.get("notes", []))
         for name, deleted in [(n, False) for n in files["tweets"]] + [
             (n, True) for n in files["deleted"]
         ]:
@@ -433,22 +417,44 @@ class ArchiveReader(Reader):
                     continue
                 where = f"{name}, item {position}"
                 try:
-                    item = _archive_tweet(
-                        element, account, index, media, bundle, context, deleted=deleted
-                    )
+                    tweet = _unwrap(element, "tweet")
+                    chain = _edit_chain(tweet)
+                    if chain:
+                        latest = index.latest_present.get(chain[0], (0, ""))[1]
+                        if latest != id_at(tweet, "id_str", "id"):
+                            continue  # an earlier version: read with the latest, in order
+                    versions = [e for _, e in index.versions.get(chain[0], [])] if chain else []
+                    items = [
+                        _archive_tweet(
+                            version, account, index, media, bundle, context, deleted=deleted
+                        )
+                        for version in versions or [element]
+                    ]
                 except _ITEM_ERRORS as error:
                     yield _as_source_error(where, error)
                     continue
-                if item is not None:
-                    yield item
+                yield from items
         for name in files["messages"]:
             yield from _archive_messages(bundle, name, account, media, context)
 
 
-def _build_index(bundle: Bundle, names: list[str]) -> _ThreadIndex:
-    """The first pass: reply links and edit chains. Damage is ignored here; the second pass,
-    which reads the same elements, reports it."""
+def _build_index(bundle: Bundle, names: list[str], notes: list[str] = ()) -> _ThreadIndex:
+    """The first pass: reply links, edit chains and long posts. Damage is ignored here; the
+    second pass, which reads the same elements, reports it."""
     index = _ThreadIndex()
+    for name in notes:
+        for _, element in _js_elements(bundle, name):
+            note = element.get("noteTweet") if isinstance(element, dict) else None
+            core = note.get("core") if isinstance(note, dict) else None
+            if not isinstance(core, dict) or not isinstance(core.get("text"), str):
+                continue
+            try:
+                written = parse_time(note.get("createdAt"), "createdAt")
+            except SourceError:
+                continue
+            urls = core.get("urls") if isinstance(core.get("urls"), list) else []
+            entry = (html.unescape(core["text"]), urls, note)
+            index.notes.setdefault(int(written.timestamp()), []).append(entry)
     for name in names:
         for _, element in _js_elements(bundle, name):
             tweet = element.get("tweet") if isinstance(element, dict) else None
@@ -462,7 +468,7 @@ def _build_index(bundle: Bundle, names: list[str]) -> _ThreadIndex:
                 index.add_reply(tweet_id, parent)
             chain = _edit_chain(tweet)
             if chain:
-                index.add_version(tweet_id, chain)
+                index.add_version(tweet_id, chain, element)
     index.seal()
     return index
 
@@ -502,9 +508,9 @@ def _media_from_files(
 
 def _entity_media_urls(tweet: dict) -> list[tuple[str, str]]:
     """(address, type) of each picture or video of a v1.1/archive tweet."""
-    entities = _dict(tweet, "extended_entities") or _dict(tweet, "entities")
+    entities = dict_at(tweet, "extended_entities") or dict_at(tweet, "entities")
     urls = []
-    for entry in _list(entities, "media"):
+    for entry in list_at(entities, "media"):
         if not isinstance(entry, dict):
             continue
         if entry.get("type") in _VIDEO_TYPES:
@@ -541,30 +547,47 @@ def _archive_tweet(
     context: ReadContext,
     *,
     deleted: bool,
-) -> CapturedItem | None:
+) -> CapturedItem:
     tweet = _unwrap(element, "tweet")
-    tweet_id = _id(tweet, "id_str", "id")
+    tweet_id = id_at(tweet, "id_str", "id", required=True)
     created_at = parse_time(tweet.get("created_at"), "created_at")
     platform_id, edited_at = tweet_id, None
+    written_at = created_at
     chain = _edit_chain(tweet)
     if chain:
+        # Every version of an edited post is a version of one record, under the first id;
+        # each later version carries its own time as the edit's.
         platform_id = chain[0]
-        if index.latest_present.get(platform_id, (0, tweet_id))[1] != tweet_id:
-            return None  # an earlier version of an edited post: the latest one stands for it
         if tweet_id != platform_id:
             edited_at = created_at
             created_at = snowflake_time(platform_id) or created_at
-    text = _str(tweet, "full_text") or _str(tweet, "text")
-    entities = _dict(tweet, "entities")
-    parent = _id(tweet, "in_reply_to_status_id_str", required=False)
+    text = str_at(tweet, "full_text") or str_at(tweet, "text")
+    entities = dict_at(tweet, "entities")
+    links = list_at(entities, "urls")
+    raw = element
+    note = index.note_for(tweet, written_at)
+    if note is not None:  # a long post: the archive's tweets.js holds it cut short
+        text, links = (
+            note[0],
+            [
+                {
+                    "url": u.get("shortUrl") or u.get("url"),
+                    "expanded_url": u.get("expandedUrl") or u.get("expanded_url"),
+                }
+                for u in note[1]
+                if isinstance(u, dict)
+            ],
+        )
+        raw = {**element, "noteTweet": note[2]} if isinstance(element, dict) else element
+    parent = id_at(tweet, "in_reply_to_status_id_str", required=False)
     deleted_at = parse_time(tweet.get("deleted_at"), "deleted_at") if deleted else None
     return CapturedItem(
         platform_id=platform_id,
         kind=Kind.REPLY if parent else Kind.POST,
-        text=_tweet_text(text, _list(entities, "urls")),
+        text=_tweet_text(text, links),
         created_at=created_at,
         captured_at=context.captured_at,
-        raw=_raw(element),
+        raw=_raw(raw),
         author_id=account.account_id,
         author_name=safe_text(account.name),
         author_handle=account.handle,
@@ -589,8 +612,8 @@ def _archive_messages(
         where = f"{name}, conversation {position}"
         try:
             conversation = _unwrap(element, "dmConversation")
-            conversation_id = _id(conversation, "conversationId")
-            messages = _list(conversation, "messages")
+            conversation_id = id_at(conversation, "conversationId", required=True)
+            messages = list_at(conversation, "messages")
         except _ITEM_ERRORS as error:
             yield _as_source_error(where, error)
             continue
@@ -612,14 +635,18 @@ def _archive_message(
     context: ReadContext,
 ) -> CapturedItem:
     message = _unwrap(event, "messageCreate")
-    message_id = _id(message, "id")
-    sender = _id(message, "senderId")
+    message_id = id_at(message, "id", required=True)
+    sender = id_at(message, "senderId", required=True)
     own = bool(account.account_id and sender == account.account_id) or context.is_own(sender)
-    urls = [(u, _mime(u.split("?")[0])) for u in _list(message, "mediaUrls") if isinstance(u, str)]
+    urls = [
+        (u, _mime(u.split("?")[0])) for u in list_at(message, "mediaUrls") if isinstance(u, str)
+    ]
     return CapturedItem(
         platform_id=message_id,
         kind=Kind.MESSAGE,
-        text=safe_text(_expand_links(_str(message, "text"), _list(message, "urls"), "expanded")),
+        text=safe_text(
+            _expand_links(str_at(message, "text"), list_at(message, "urls"), "expanded")
+        ),
         created_at=parse_time(message.get("createdAt"), "createdAt"),
         captured_at=context.captured_at,
         raw=_raw(event),
@@ -690,6 +717,7 @@ class _PagesReader(Reader):
         )
 
 
+@register
 class ApiV2Reader(_PagesReader):
     """Saved X API v2 responses: one page a file (`{"data": [...], "includes": {...}}` or
     `{"data": {...}}`), or twarc-style JSON Lines of pages; tweepy-cassette extracts wrapped as
@@ -697,6 +725,11 @@ class ApiV2Reader(_PagesReader):
 
     name = "x-api-v2"
     label = "X API v2 pages"
+    label_in_sentence = "X API v2 pages"
+    expects = (
+        'saved X API v2 responses ({"data": [...], "includes": ...}), one per file or one '
+        "per line as twarc2 writes them"
+    )
     what = "X API v2 pages"
     looks_right = staticmethod(_looks_v2)
 
@@ -709,15 +742,21 @@ class ApiV2Reader(_PagesReader):
                     yield page
                     continue
                 for value in items_from_v2_page(page, context):
-                    yield _at(where, value) if isinstance(value, SourceError) else value
+                    yield within(where, value) if isinstance(value, SourceError) else value
 
 
+@register
 class ApiV1Reader(_PagesReader):
     """Saved X API v1.1 statuses lists (user_timeline, mentions_timeline: a JSON array;
     search: `{"statuses": [...]}`), streamed."""
 
     name = "x-api-v1"
     label = "X API v1.1 statuses"
+    label_in_sentence = "X API v1.1 statuses"
+    expects = (
+        "a saved X API v1.1 statuses list (a JSON array of tweets with id_str and user, "
+        'or {"statuses": [...]})'
+    )
     what = "X API v1.1 statuses"
     looks_right = staticmethod(_looks_v1)
 
@@ -817,10 +856,10 @@ def _v2_tweet(
 ) -> CapturedItem:
     if not isinstance(tweet, dict):
         raise SourceError("tweet", f"expected an object, found {type(tweet).__name__}")
-    tweet_id = _id(tweet, "id")
+    tweet_id = id_at(tweet, "id", required=True)
     if not isinstance(tweet.get("text"), str) and not isinstance(tweet.get("note_tweet"), dict):
         raise SourceError("text", "missing: not a tweet")
-    history = [i for i in _list(tweet, "edit_history_tweet_ids") if isinstance(i, str) and i]
+    history = [i for i in list_at(tweet, "edit_history_tweet_ids") if isinstance(i, str) and i]
     platform_id = history[0] if history else tweet_id
     # created_at is only there when asked for (tweet.fields=created_at); the id tells it too.
     if tweet.get("created_at") is not None:
@@ -833,18 +872,18 @@ def _v2_tweet(
     if platform_id != tweet_id:
         created_at, edited_at = snowflake_time(platform_id) or written, written
     parent = ""
-    for reference in _list(tweet, "referenced_tweets"):
+    for reference in list_at(tweet, "referenced_tweets"):
         if isinstance(reference, dict) and reference.get("type") == "replied_to":
-            parent = _id(reference, "id")
-    author_id = _id(tweet, "author_id", required=False)
+            parent = id_at(reference, "id", required=True)
+    author_id = id_at(tweet, "author_id", required=False)
     user = users.get(author_id, {})
     handle = f"@{user['username']}" if isinstance(user.get("username"), str) else ""
-    note = _dict(tweet, "note_tweet")
-    text = _str(note, "text") or _str(tweet, "text")
-    links = _list(_dict(note, "entities") or _dict(tweet, "entities"), "urls")
-    conversation = _id(tweet, "conversation_id", required=False)
+    note = dict_at(tweet, "note_tweet")
+    text = str_at(note, "text") or str_at(tweet, "text")
+    links = list_at(dict_at(note, "entities") or dict_at(tweet, "entities"), "urls")
+    conversation = id_at(tweet, "conversation_id", required=False)
     attached = []
-    for key in _list(_dict(tweet, "attachments"), "media_keys"):
+    for key in list_at(dict_at(tweet, "attachments"), "media_keys"):
         entry = media.get(key) if isinstance(key, str) else None
         if entry:
             attached.append(_v2_media(entry))
@@ -897,18 +936,18 @@ def items_from_v1_statuses(
 def _v1_status(status: object, context: ReadContext) -> CapturedItem:
     if not isinstance(status, dict):
         raise SourceError("status", f"expected an object, found {type(status).__name__}")
-    tweet_id = _id(status, "id_str", "id")
-    user = _dict(status, "user")
-    author_id = _id(user, "id_str", "id", required=False)
+    tweet_id = id_at(status, "id_str", "id", required=True)
+    user = dict_at(status, "user")
+    author_id = id_at(user, "id_str", "id", required=False)
     handle = f"@{user['screen_name']}" if isinstance(user.get("screen_name"), str) else ""
-    extended = _dict(status, "extended_tweet")
-    text = _str(extended, "full_text") or _str(status, "full_text") or _str(status, "text")
-    entities = _dict(extended, "entities") or _dict(status, "entities")
-    parent = _id(status, "in_reply_to_status_id_str", required=False)
+    extended = dict_at(status, "extended_tweet")
+    text = str_at(extended, "full_text") or str_at(status, "full_text") or str_at(status, "text")
+    entities = dict_at(extended, "entities") or dict_at(status, "entities")
+    parent = id_at(status, "in_reply_to_status_id_str", required=False)
     return CapturedItem(
         platform_id=tweet_id,
         kind=Kind.REPLY if parent else Kind.POST,
-        text=_tweet_text(text, _list(entities, "urls")),
+        text=_tweet_text(text, list_at(entities, "urls")),
         created_at=parse_time(status.get("created_at"), "created_at"),
         captured_at=context.captured_at,
         raw=_raw(status),
@@ -926,4 +965,4 @@ def _v1_status(status: object, context: ReadContext) -> CapturedItem:
     )
 
 
-READERS = (ArchiveReader(), ApiV2Reader(), ApiV1Reader())
+READERS = module_readers(__name__)

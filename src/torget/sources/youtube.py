@@ -26,11 +26,11 @@ from dataclasses import dataclass
 
 import orjson
 
-from . import formats
+from . import fields, formats
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle, BundleError
 from .clean import html_to_text, safe_text
-from .formats import Found, ReadContext, Reader
+from .formats import Found, ReadContext, Reader, module_readers, register
 from .times import parse_time
 
 __all__ = ["READERS", "ApiReader", "TakeoutReader", "items_from_api_page"]
@@ -40,6 +40,7 @@ WATCH_URL = "https://www.youtube.com/watch?v="
 MAX_LINE_BYTES = 4 * 1024 * 1024
 MAX_RECORD_BYTES = 8 * 1024 * 1024
 MAX_PAGE_BYTES = 64 * 1024 * 1024
+WHOLE_PAGE_BYTES = 4 * 1024 * 1024
 COUNT_LIMIT_BYTES = 16 * 1024 * 1024  # files counted in detect(); larger ones are not
 VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".mkv", ".avi", ".m4v", ".3gp", ".flv", ".wmv")
 VIDEO_MIME = {
@@ -235,10 +236,16 @@ def _count_rows(bundle: Bundle, name: str) -> int | None:
         return max(sum(1 for _record in _csv_records(stream, _COMMENT_ROW_START)) - 1, 0)
 
 
+@register
 class TakeoutReader(Reader):
     platform = PLATFORM
     name = "youtube-takeout"
     label = "YouTube Takeout"
+    label_in_sentence = "a YouTube Takeout"
+    expects = (
+        "Google Takeout's YouTube folder (comments.csv, live chats, channel.csv) or one "
+        "of its CSV files"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -684,23 +691,19 @@ def _api_video(entry: dict, snippet: dict, context: ReadContext) -> CapturedItem
 
 def _api_text(obj, key: str, *, required: bool = False, limit: int = 2000) -> str:
     value = obj.get(key) if isinstance(obj, dict) else None
-    if value is None:
-        if required:
-            raise SourceError(key, "missing")
-        return ""
-    if not isinstance(value, str):
-        raise SourceError(key, f"expected text, found {type(value).__name__}")
-    if len(value) > limit:
-        raise SourceError(key, f"longer than {limit:,} characters")
-    if required and not value.strip():
-        raise SourceError(key, "empty")
-    return value
+    return fields.text_of(value, key, required=required, limit=limit)
 
 
+@register
 class ApiReader(Reader):
     platform = PLATFORM
     name = "youtube-api"
     label = "saved YouTube Data API pages"
+    label_in_sentence = "saved YouTube Data API pages"
+    expects = (
+        "saved YouTube Data API responses (commentThreads, comments or videos lists), or "
+        "a bare JSON list of their items"
+    )
 
     def detect(self, bundle: Bundle) -> Found | None:
         try:
@@ -719,9 +722,13 @@ class ApiReader(Reader):
 
     @staticmethod
     def _is_page(bundle: Bundle, name: str) -> bool:
-        head = bundle.head(name, 4096)
-        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and any(
-            kind in head for kind in _API_KINDS
+        """A saved response (an object), or a bare JSON list of its items, as harvesters
+        write them after collecting every page's `items` into one file."""
+        head = bundle.head(name, 4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if head.startswith(b"{"):
+            return any(kind in head for kind in _API_KINDS)
+        return head.startswith(b"[") and (
+            any(kind in head for kind in _API_KINDS[3:]) or b'"topLevelComment"' in head
         )
 
     def read(
@@ -732,15 +739,32 @@ class ApiReader(Reader):
 
     def _page(self, bundle: Bundle, name: str, context: ReadContext):
         try:
-            head = bundle.head(name, 4096)
-            if b'"items"' in head or b"ListResponse" in head:
+            # A saved page is small: read it once and parse it with orjson, which is several
+            # times faster than streaming; a large file (a harvester's collection) streams.
+            if bundle.size(name) <= WHOLE_PAGE_BYTES:
+                data = bundle.read_bytes(name, WHOLE_PAGE_BYTES)
+                try:
+                    obj = orjson.loads(data)
+                except orjson.JSONDecodeError:
+                    obj = None  # the streaming reader below says where it breaks
+                if isinstance(obj, list):
+                    for index, entry in enumerate(obj):
+                        for value in _api_resource(entry, context, f"item[{index}]"):
+                            yield _named(name, value)
+                    return
+                if isinstance(obj, dict):
+                    for value in items_from_api_page(obj, context):
+                        yield _named(name, value)
+                    return
+            head = bundle.head(name, 4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+            bare = head.startswith(b"[")
+            if bare or b'"items"' in head or b"ListResponse" in head:
+                prefix, label = ("item", "item") if bare else ("items.item", "items")
                 with bundle.open(name) as stream:
                     index = 0
                     try:
-                        for index, entry in enumerate(
-                            formats.json_array_items(stream, "items.item")
-                        ):
-                            for value in _api_resource(entry, context, f"items[{index}]"):
+                        for index, entry in enumerate(formats.json_array_items(stream, prefix)):
+                            for value in _api_resource(entry, context, f"{label}[{index}]"):
                                 yield _named(name, value)
                     except SourceError as error:
                         yield SourceError(f"{name}, {error.location}", error.reason)
@@ -764,4 +788,4 @@ def _named(name: str, value: CapturedItem | SourceError) -> CapturedItem | Sourc
     return value
 
 
-READERS = (TakeoutReader(), ApiReader())
+READERS = module_readers(__name__)

@@ -10,16 +10,17 @@ from torget.channels.models import Channel
 
 class Progress:
     def __init__(
-        self, total: int | None, label: str, stream=sys.stderr, unit_bytes: bool = True
+        self, total: int | None, label: str, stream=None, unit_bytes: bool = True
     ) -> None:
-        """`total` is the size in bytes (unit_bytes) or the number of items expected."""
+        """`total` is the size in bytes (unit_bytes) or the number of items expected; the
+        line goes to standard error as it is when the command runs."""
         self.total = total
         self.unit_bytes = unit_bytes
         self.label = label
-        self.stream = stream
+        self.stream = stream if stream is not None else sys.stderr
         self.start = time.monotonic()
         self.last_print = 0.0
-        self.tty = stream.isatty()
+        self.tty = self.stream.isatty()
 
     def update(self, done_items: int, done: int | None, rejected: int, force=False) -> None:
         """`done` counts bytes read or items handled, in the unit of `total`."""

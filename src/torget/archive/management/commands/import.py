@@ -5,18 +5,23 @@ PATH may be a zip (as the platform hands it out), a folder (the zip unpacked) or
 The command says what it found ("X archive of @exempla, 4,212 posts, ..."), refuses an
 export of another account unless confirmed or --force, shows progress, and ends with a
 summary of what was new, changed, unchanged and rejected.
+
+Exit status: 0 when everything read was imported; 0 with a "Warning:" line on standard error
+when some items were rejected and the rest imported; 1 (an error) when nothing could be
+imported because every item was rejected, or the export was refused.
 """
 
 import sys
 from pathlib import Path
 
+import orjson
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from torget.channels.models import Channel, Platform
 from torget.ingest.pipeline import ChannelBusy, ChannelNotArchived, Ingestion
 from torget.sources import interchange
-from torget.sources.base import SourceError
+from torget.sources.base import SourceError, SourceNotice
 from torget.sources.bundle import Bundle, BundleError, open_bundle
 from torget.sources.formats import (
     Found,
@@ -35,7 +40,9 @@ INTERCHANGE_SUFFIXES = (".jsonl", ".ndjson")
 class Command(BaseCommand):
     help = (
         "Import into a channel's archive: a platform's export (zip or folder), saved API "
-        "pages, or a Torget interchange file (JSON Lines)."
+        "pages, or a Torget interchange file (JSON Lines). Exit status: 0 when everything "
+        "was imported; 0 with a 'Warning:' line on standard error when some items were "
+        "rejected; 1 when every item was rejected or the export was refused."
     )
 
     def add_arguments(self, parser) -> None:
@@ -67,7 +74,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: str, channel: str, organisation: str | None, **options):
         target = channel_for(channel, organisation)
-        if options["format_name"] == "interchange" or _is_interchange(path):
+        format_name = options["format_name"]
+        # An explicit --format always wins; without it, the content decides (a .jsonl file may
+        # be Torget's interchange format or API pages a harvester saved one per line).
+        interchange_file = _is_interchange(path) if format_name is None else None
+        if format_name == "interchange" or interchange_file is True:
             self._interchange(target, path, options["complete"], options["batch_size"])
             return
         try:
@@ -75,11 +86,22 @@ class Command(BaseCommand):
         except BundleError as error:
             raise CommandError(str(error)) from None
         with bundle:
-            reader, found = self._recognise(bundle, target, options["format_name"])
+            if interchange_file is None and format_name is None and detect(bundle) is None:
+                # JSON Lines that no platform reader knows: read as interchange, which says
+                # line by line what is wrong.
+                bundle.close()
+                self._interchange(target, path, options["complete"], options["batch_size"])
+                return
+            reader, found = self._recognise(bundle, target, format_name)
             self.stdout.write(f"Found: {found.summary()}.")
             self._check_account(found, target, options["force"])
             own = frozenset(filter(None, {normalise_account(target.address), *_identifiers(found)}))
-            context = ReadContext(captured_at=timezone.now(), own=own)
+            context = ReadContext(
+                captured_at=timezone.now(),
+                own=own,
+                account=normalise_account(target.address),
+                account_name=target.name,
+            )
             self._ingest(
                 target,
                 source=f"{reader.name}:{Path(path).name}",
@@ -99,7 +121,11 @@ class Command(BaseCommand):
             except (OSError, ValueError, KeyError) as error:
                 raise CommandError(f"{bundle.label} cannot be read: {error}") from None
             if found is None:
-                raise CommandError(f"{bundle.label} is not a {reader.label}.")
+                raise CommandError(
+                    f"{bundle.label} is not {reader.described()}. The format "
+                    f"{reader.name} reads {reader.expects}. Check the file, or leave out "
+                    "--format to let Torget recognise it."
+                )
         else:
             match = detect(bundle, channel.platform)
             if match is None:
@@ -107,7 +133,7 @@ class Command(BaseCommand):
                 if elsewhere is not None:
                     reader, found = elsewhere
                     raise CommandError(
-                        f"{bundle.label} is a {reader.label} ({found.summary()}), but "
+                        f"{bundle.label} is {reader.described()} ({found.summary()}), but "
                         f"{channel.slug} is a channel on {Platform(channel.platform).label}."
                     )
                 raise CommandError(
@@ -118,7 +144,8 @@ class Command(BaseCommand):
             reader, found = match
         if reader.platform != channel.platform:
             raise CommandError(
-                f"A {reader.label} cannot go into {channel.slug}, a channel on "
+                f"{reader.described()[0].upper()}{reader.described()[1:]} cannot go into "
+                f"{channel.slug}, a channel on "
                 f"{Platform(channel.platform).label}."
             )
         return reader, found
@@ -210,11 +237,16 @@ class Command(BaseCommand):
         complete_from_header: list | None = None,
     ) -> None:
         by_bytes = size is not None
+        notices: list[dict] = []
         progress = Progress(size if by_bytes else total, f"{channel.slug}:", unit_bytes=by_bytes)
 
-        def advance(_batch=None, force=False):
-            done = _tell(stream) if by_bytes else ingestion.counts.accepted
-            progress.update(ingestion.counts.accepted, done, ingestion.counts.rejected, force=force)
+        def advance(_batch=None, force=False, finished=False):
+            counts = ingestion.counts
+            if by_bytes:
+                done = _tell(stream)
+            else:  # every item handled counts, imported or rejected; the end is 100 %
+                done = progress.total if finished else counts.accepted + counts.rejected
+            progress.update(counts.accepted, done, counts.rejected, force=force)
 
         try:
             with Ingestion(
@@ -225,6 +257,11 @@ class Command(BaseCommand):
                 on_batch=advance,
             ) as ingestion:
                 for value in _guarded(items):
+                    if isinstance(value, SourceNotice):  # the item itself was imported
+                        notices.append({"where": value.location, "reason": value.reason})
+                        if len(ingestion.errors) < 10_000:
+                            ingestion.errors.append(notices[-1])
+                        continue
                     if isinstance(value, SourceError):
                         ingestion.reject(value.location, value.reason)
                         continue
@@ -239,11 +276,30 @@ class Command(BaseCommand):
                         ingestion.run.complete_listing = True
         except (ChannelBusy, ChannelNotArchived) as refused:
             raise CommandError(str(refused)) from None
-        advance(force=True)
+        advance(force=True, finished=True)
         progress.close()
-        self._summary(ingestion, channel)
+        self._summary(ingestion, channel, notices)
+        self._verdict(ingestion)
 
-    def _summary(self, ingestion: Ingestion, channel: Channel) -> None:
+    def _verdict(self, ingestion: Ingestion) -> None:
+        """The exit status a script can test: an error when every item was rejected, a
+        warning line (status 0) when only some were."""
+        counts = ingestion.counts
+        if not counts.rejected:
+            return
+        if not counts.accepted:
+            items = "item was" if counts.rejected == 1 else f"{counts.rejected:,} items were"
+            raise CommandError(
+                f"Nothing was imported: {'the only' if counts.rejected == 1 else 'all'} "
+                f"{items} rejected. Correct the export as the lines above say, or check "
+                "that --format names its format, and import it again."
+            )
+        self.stderr.write(
+            f"Warning: {counts.rejected:,} of {counts.accepted + counts.rejected:,} items "
+            "were rejected; the rest were imported. The lines above say what to correct."
+        )
+
+    def _summary(self, ingestion: Ingestion, channel: Channel, notices: list[dict]) -> None:
         run, counts = ingestion.run, ingestion.counts
         seconds = run.seconds or 0.0
         self.stdout.write(
@@ -252,8 +308,13 @@ class Command(BaseCommand):
             f"{counts.unchanged:,} unchanged, {counts.deleted:,} deleted on the platform, "
             f"{counts.rejected:,} rejected."
         )
-        for error in ingestion.errors[:20]:
+        noted = {id(n) for n in notices}
+        for error in [e for e in ingestion.errors if id(e) not in noted][:20]:
             self.stdout.write(f"  rejected {error['where']}: {error['reason']}")
+        for notice in notices[:20]:
+            self.stdout.write(f"  note, {notice['where']}: {notice['reason']}")
+        if len(notices) > 20:
+            self.stdout.write(f"  … and {len(notices) - 20:,} more notes (see the run's errors).")
         if counts.rejected > 20:
             self.stdout.write(f"  … and {counts.rejected - 20:,} more (see the run's errors).")
 
@@ -277,19 +338,31 @@ def _identifiers(found: Found) -> set[str]:
     return {normalise_account(i) for i in {found.account, *found.account_ids} if i}
 
 
-def _is_interchange(path: str) -> bool:
-    if path == "-" or path.lower().endswith(INTERCHANGE_SUFFIXES):
+def _is_interchange(path: str) -> bool | None:
+    """True for standard input and for a file whose first line is an interchange line (it has
+    `"v": 1` or is the header); None for other JSON Lines (a platform reader may know them,
+    or else the interchange reader says what is wrong); False for anything else."""
+    if path == "-":
         return True
     file = Path(path)
     if not file.is_file():
         return False
     try:
         with file.open("rb") as probe:
-            head = probe.read(4096).lstrip()
+            head = probe.read(64 * 1024)
     except OSError:
         return False
-    first = head.split(b"\n", 1)[0]
-    return first.startswith(b"{") and (b'"v":1' in first.replace(b" ", b""))
+    lines = [line.strip() for line in head.lstrip(b"\xef\xbb\xbf").split(b"\n")]
+    first = next((line for line in lines if line), b"")
+    try:
+        obj = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        obj = None
+    if isinstance(obj, dict) and (obj.get("torget") == "capture" or obj.get("v") == 1):
+        return True
+    if obj is None and first.startswith(b"{") and b'"v":1' in first.replace(b" ", b""):
+        return True  # an interchange line cut short or damaged: its reader says so
+    return None if path.lower().endswith(INTERCHANGE_SUFFIXES) else False
 
 
 def _tell(stream) -> int | None:
