@@ -18,7 +18,9 @@ from collections import deque
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-__all__ = ["Bundle", "BundleError", "open_bundle"]
+from .confine import MEDIA_SUFFIXES, UnsafePath, confined_file
+
+__all__ = ["MEDIA_SUFFIXES", "Bundle", "BundleError", "UnsafePath", "open_bundle"]
 
 # A zip may unpack to at most this much in all, and no member may expand more than
 # MAX_RATIO times (ordinary text compresses 5-20 times; bombs compress thousands of times).
@@ -27,9 +29,6 @@ MAX_RATIO = 200
 RATIO_FLOOR_BYTES = 10 * 1024**2  # small members may compress as well as they like
 MAX_MEMBERS = 2_000_000
 KEEP_UNPACKED = 256
-_MEDIA = ".jpg .jpeg .png .gif .webp .heic .heif .bmp .tif .tiff .svg .mp4 .mov .m4v .webm"
-_MORE_MEDIA = ".avi .mkv .mp3 .m4a .aac .ogg .oga .opus .wav .flac .pdf"
-MEDIA_SUFFIXES = frozenset(f"{_MEDIA} {_MORE_MEDIA}".split())
 
 
 class BundleError(ValueError):
@@ -155,19 +154,12 @@ class FileBundle(Bundle):
 
     def local_path(self, name: str) -> Path:
         # A single-file export's media sit beside it; readers name them relative to it. Only
-        # media files are served, and nothing hidden: an export must not pull a key or a
-        # password file from the folder it happens to sit in into the archive.
+        # media files are served, and nothing hidden, linked or outside the folder: an export
+        # must not pull a key or a password file from the folder it happens to sit in into
+        # the archive (sources/confine.py).
         if name == self._name:
             return self.path
-        parts = PurePosixPath(name.replace("\\", "/")).parts
-        if any(part.startswith(".") for part in parts):
-            raise KeyError(name)
-        if PurePosixPath(name).suffix.lower() not in MEDIA_SUFFIXES:
-            raise KeyError(name)
-        path = (self.path.parent / name).resolve()
-        if not path.is_relative_to(self.path.parent.resolve()) or not path.is_file():
-            raise KeyError(name)
-        return path
+        return confined_file(self.path.parent, name, media_only=True)
 
 
 class FolderBundle(Bundle):
@@ -183,16 +175,14 @@ class FolderBundle(Bundle):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for file in sorted(files):
                     full = Path(folder) / file
-                    if full.is_file() and not full.is_symlink():
+                    if not file.startswith(".") and full.is_file() and not full.is_symlink():
                         names.append(full.relative_to(self.root).as_posix())
             self._names = names
         return self._names
 
     def local_path(self, name: str) -> Path:
-        path = (self.root / name).resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
-            raise KeyError(name)
-        return path
+        # The same names `names()` lists: nothing hidden, linked or outside the folder.
+        return confined_file(self.root, name)
 
     def open(self, name: str) -> IO[bytes]:
         return self.local_path(name).open("rb")

@@ -31,7 +31,7 @@ import orjson
 # is looked up on the module when called.
 from . import formats
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
-from .bundle import Bundle, BundleError
+from .bundle import Bundle, BundleError, UnsafePath
 from .clean import repair_mojibake, safe_text
 from .formats import Found, ReadContext, Reader
 from .times import from_epoch, parse_time
@@ -153,6 +153,8 @@ def export_media(bundle: Bundle, root: str, uri: object, key: str) -> CapturedMe
         return url_media(uri)
     try:
         path = bundle.local_path(root + uri.lstrip("/"))
+    except UnsafePath as refused:  # hidden, linked, outside the export (sources/confine.py)
+        raise SourceError(key, f"the file {refused}") from None
     except (KeyError, OSError, ValueError):
         raise SourceError(key, f"the file {uri[:200]!r} is not in the export") from None
     return CapturedMedia(path=str(path), mime_type=mime_for(uri))
