@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from torget.organisations.models import Person
+from torget.params import parse_cursor
 from torget.personal_data.policy import text_for
 
 from .models import Record
@@ -114,15 +115,11 @@ def records_search(
     if filters.until:
         where.append("r.created_at < %s")
         params.append(adapt(_day_start(filters.until + datetime.timedelta(days=1))))
-    if before:
-        try:  # a cursor we did not make (an edited address) is ignored: the first page
-            at, rid = before.split("_")
-            stamp, record_id = adapt(datetime.datetime.fromisoformat(at)), int(rid)
-        except ValueError:
-            pass
-        else:
-            where.append("(r.created_at < %s OR (r.created_at = %s AND r.id < %s))")
-            params.extend([stamp, stamp, record_id])
+    if before and (cursor := parse_cursor(before)):
+        # A cursor we did not make (an edited address) is ignored: the first page.
+        stamp, record_id = adapt(cursor[0]), cursor[1]
+        where.append("(r.created_at < %s OR (r.created_at = %s AND r.id < %s))")
+        params.extend([stamp, stamp, record_id])
     with connection.cursor() as cursor:
         match = _match_params(query, wanted)
         if match and connection.vendor == "sqlite" and _common_on_sqlite(cursor, match[0]):
