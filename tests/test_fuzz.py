@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -198,10 +199,23 @@ def test_every_route_with_a_path_parameter_has_a_real_value(demo):
             )
 
 
+LONG_WORD = "x" * 3000
+
+
+def _value(key: str, value: str) -> str:
+    # Issue 14, finding 2 (helper h2): on PostgreSQL one word over 2,046 bytes in a search
+    # stops tsquery. That fix is h2's; until it lands, the search words get a shorter long
+    # word here, and test_a_long_word_in_search_is_no_server_error below (strict xfail on
+    # PostgreSQL) says when it has landed, so that this exception is removed.
+    if value == LONG_WORD and key == "q" and connection.vendor == "postgresql":
+        return "x" * 1000
+    return value
+
+
 def _query(keys, shift: int, *, twice: bool = False) -> str:
     """Every key with a hostile value, each key a different one (rotated by `shift`)."""
     pairs = [
-        f"{quote(key)}={HOSTILE[(shift + index) % len(HOSTILE)]}"
+        f"{quote(key)}={_value(key, HOSTILE[(shift + index) % len(HOSTILE)])}"
         for index, key in enumerate(sorted(keys))
     ]
     if twice:
@@ -218,12 +232,18 @@ def _fuzz(client: Client, monkeypatch, org, login, *, thorough: bool) -> list[st
     def send(method: str, url: str, body: str = "") -> None:
         nonlocal requests
         requests += 1
+        # A database error in one request must not abort the test's transaction for the
+        # next ones (PostgreSQL): each request runs in a savepoint.
+        savepoint = transaction.savepoint()
         if method == "GET":
             response = client.get(url)
         else:
             response = client.post(url, body, content_type="application/x-www-form-urlencoded")
         if response.status_code >= 500:
+            transaction.savepoint_rollback(savepoint)
             failures.append(f"{method} {url[:300]} {body[:200]} -> {response.status_code}")
+        else:
+            transaction.savepoint_commit(savepoint)
         if url.startswith("/logga-ut/") or url.startswith("/i18n/"):
             login()
 
@@ -248,7 +268,7 @@ def _fuzz(client: Client, monkeypatch, org, login, *, thorough: bool) -> list[st
         for key in sorted(read) if thorough else ():
             for value in SHARP:
                 for method in methods:
-                    query = f"{quote(key)}={value}"
+                    query = f"{quote(key)}={_value(key, value)}"
                     send(method, f"{url}?{query}" if method == "GET" else url, query)
         for converter, param in PARAM.findall(template):
             for value in PATH_VALUES.get(converter or "str", PATH_VALUES["str"]):
@@ -273,3 +293,16 @@ def test_no_input_gives_a_server_error_to_an_anonymous_visitor(demo, monkeypatch
     # before reading anything, so fewer rounds suffice.
     report = _fuzz(client, monkeypatch, org, client.logout, thorough=False)
     assert report[:-1] == [], "\n".join(report)
+
+
+@pytest.mark.xfail(
+    condition="connection.vendor == 'postgresql'",
+    reason="issue 14 finding 2: a word over 2,046 bytes stops tsquery (helper h2 fixes it)",
+    strict=True,
+)
+def test_a_long_word_in_search_is_no_server_error(demo):
+    _, everyone = demo
+    client = Client(raise_request_exception=False)
+    client.force_login(everyone.user)
+    for url in (f"/arkiv/?q={LONG_WORD}", f"/api/records?q={LONG_WORD}"):
+        assert client.get(url).status_code < 500, url
