@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from tests.factories import channel_in, interchange_line
@@ -82,14 +81,22 @@ def test_a_plain_media_path_is_allowed_and_stays_inside(export):
         assert path.read_bytes().startswith(b"\xff\xd8")
 
 
-def test_torgets_own_data_folder_is_never_read_from_outside_it(tmp_path):
-    data = Path(settings.DATA_DIR)
+def test_torgets_own_data_folder_is_never_read_from_outside_it(tmp_path, settings):
+    install = tmp_path / "install"
+    data = install / "var"
+    (data / "files").mkdir(parents=True)
     (data / "leak.jpg").write_bytes(SECRET)
+    (install / "bild.jpg").write_bytes(b"\xff\xd8")
+    settings.DATA_DIR = data
     # An export whose folder holds the data folder (an import run from the installation).
     with pytest.raises(UnsafePath, match="Torget's own data folder"):
-        confined_file(data.parent, f"{data.name}/leak.jpg", media_only=True)
+        confined_file(install, "var/leak.jpg", media_only=True)
     with pytest.raises(UnsafePath, match="Torget's own data folder"):
         confined_file(data, "leak.jpg", media_only=True)
+    with open_bundle(install) as bundle:
+        assert bundle.names() == ["bild.jpg"]
+        with pytest.raises(UnsafePath, match="Torget's own data folder"):
+            bundle.local_path("var/leak.jpg")
     # An export unpacked inside the data folder may still use its own media.
     inside = data / "imports" / "e1"
     inside.mkdir(parents=True)

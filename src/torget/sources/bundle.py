@@ -18,7 +18,7 @@ from collections import deque
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from .confine import MEDIA_SUFFIXES, UnsafePath, confined_file
+from .confine import MEDIA_SUFFIXES, UnsafePath, confined_file, data_dir
 
 __all__ = ["MEDIA_SUFFIXES", "Bundle", "BundleError", "UnsafePath", "open_bundle"]
 
@@ -171,8 +171,13 @@ class FolderBundle(Bundle):
     def names(self) -> list[str]:
         if self._names is None:
             names = []
+            protected = data_dir()  # never list Torget's own files (sources/confine.py)
             for folder, dirs, files in os.walk(self.root):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if not d.startswith(".") and (Path(folder) / d).resolve() != protected
+                )
                 for file in sorted(files):
                     full = Path(folder) / file
                     if not file.startswith(".") and full.is_file() and not full.is_symlink():

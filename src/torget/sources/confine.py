@@ -23,7 +23,7 @@ import stat
 from pathlib import Path
 from urllib.parse import unquote
 
-__all__ = ["MEDIA_SUFFIXES", "UnsafePath", "confined_file"]
+__all__ = ["MEDIA_SUFFIXES", "UnsafePath", "confined_file", "data_dir"]
 
 _MEDIA = ".jpg .jpeg .png .gif .webp .heic .heif .bmp .tif .tiff .svg .mp4 .mov .m4v .webm"
 _MORE_MEDIA = ".avi .mkv .mp3 .m4a .aac .ogg .oga .opus .wav .flac .pdf"
@@ -64,7 +64,8 @@ def _parts(name: str) -> list[str]:
     return [part for part in name.replace("\\", "/").split("/") if part not in ("", ".")]
 
 
-def _data_dir() -> Path | None:
+def data_dir() -> Path | None:
+    """Torget's own data folder (database, secret key, stored files), when configured."""
     try:
         from django.conf import settings
 
@@ -92,7 +93,7 @@ def confined_file(root: Path, name: object, *, media_only: bool = False) -> Path
             name, "is not a picture, video, sound or PDF file; only media are read beside an export"
         )
     root = root.resolve()
-    protected = _data_dir()
+    protected = data_dir()
     if protected is not None and _enters(root, root.joinpath(*parts), protected):
         raise UnsafePath(name, "lies in Torget's own data folder, which an export never reads")
     path = root
