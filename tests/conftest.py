@@ -8,7 +8,11 @@ import pytest
 # beside it are synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from tests import audit_flush
 from tests.factories import World, make_world
+
+# Flushes between transactional tests may empty the audit log; nothing else may (see there).
+audit_flush.install()
 
 
 @pytest.fixture(autouse=True)

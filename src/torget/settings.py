@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "torget.params.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "torget.organisations.locale.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -104,7 +104,7 @@ def test_media_outside_the_export_folder_is_refused(channel, tmp_path):
     # Its only item rejected, the import fails (exit status 1) after saying why.
     with pytest.raises(CommandError, match="Nothing was imported: the only item was rejected"):
         call_command("import", str(path), "--channel", channel.slug, stdout=out, stderr=out)
-    assert "points outside the export's folder" in out.getvalue()
+    assert "points outside the export (it contains '..')" in out.getvalue()
     assert not Record.objects.exists()
 
 
@@ -281,8 +281,9 @@ def test_strange_values_are_rejected_or_kept_never_a_traceback(channel, tmp_path
     )
     summary = run_import(channel, path)
     assert "line 1, created_at: out of range" in summary
-    assert "line 2, media[0].path: not a usable file name" in summary
-    assert "line 3, media[0].path: not a usable file name" in summary
+    assert "line 2, media[0].path: has a NUL character in its name" in summary
+    assert "line 3, media[0].path: 'xxxx" in summary
+    assert ".jpg' is not a usable file name" in summary
     record = Record.objects.get(platform_id="4")
     assert record.text == "Text med \ufffd tecken"
     assert "\\u0000" in record.versions.get().raw  # the raw line is kept exactly

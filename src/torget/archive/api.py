@@ -2,10 +2,11 @@
 
 import datetime
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from torget.params import parse_id
 from torget.personal_data.policy import data_for, text_for
 
 from . import selectors
@@ -119,9 +120,16 @@ def search(request: HttpRequest, params: Query[SearchIn]):
     }
 
 
+def _record_get(request: HttpRequest, record_id: int):
+    """The record, or 404 also for an id no database can hold (over 2**63 - 1)."""
+    if parse_id(record_id) is None:
+        raise Http404
+    return selectors.record_get(person=request.auth, pk=record_id)
+
+
 @router.get("/{int:record_id}", response=RecordDetailOut, summary="A record and its versions")
 def record(request: HttpRequest, record_id: int):
-    found = selectors.record_get(person=request.auth, pk=record_id)
+    found = _record_get(request, record_id)
     versions = selectors.record_versions(record=found)
     events = selectors.record_events(record=found)
     shown = data_for(request.auth)  # every string of the content: text, title, author
@@ -141,5 +149,5 @@ def record(request: HttpRequest, record_id: int):
 
 @router.get("/{int:record_id}/thread", response=list[RecordOut], summary="The record's thread")
 def thread(request: HttpRequest, record_id: int):
-    found = selectors.record_get(person=request.auth, pk=record_id)
+    found = _record_get(request, record_id)
     return [row.record for row in selectors.record_thread(record=found)]

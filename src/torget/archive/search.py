@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from torget.organisations.models import Person
+from torget.params import parse_cursor
 from torget.personal_data.policy import text_for
 
 from .models import Record
@@ -203,9 +204,9 @@ def records_search(
         where.append("r.created_at < %s")
         until = min(filters.until, _LAST_DAY) + datetime.timedelta(days=1)
         params.append(adapt(_day_start(until)))
-    cursor_at = _cursor(before)
-    if cursor_at is not None:
-        stamp, record_id = adapt(cursor_at[0]), cursor_at[1]
+    if before and (cursor := parse_cursor(before)):
+        # A cursor we did not make (an edited address) is ignored: the first page.
+        stamp, record_id = adapt(cursor[0]), cursor[1]
         where.append("(r.created_at < %s OR (r.created_at = %s AND r.id < %s))")
         params.extend([stamp, stamp, record_id])
     with connection.cursor() as cursor:
@@ -244,21 +245,6 @@ def record_terms(record: Record) -> str:
 # Dates outside these bounds cannot be turned into a time in every time zone.
 _FIRST_DAY = datetime.date(1000, 1, 1)
 _LAST_DAY = datetime.date(9998, 12, 31)
-_MAX_ID = 2**63 - 1
-
-
-def _cursor(before: str) -> tuple[datetime.datetime, int] | None:
-    """A keyset cursor we made; one we did not (an edited address) gives the first page."""
-    try:
-        at, rid = before.split("_")
-        stamp, record_id = datetime.datetime.fromisoformat(at), int(rid)
-    except ValueError:
-        return None
-    if stamp.tzinfo is None or not 0 <= record_id <= _MAX_ID:
-        return None
-    if not _FIRST_DAY <= stamp.date() <= _LAST_DAY:
-        return None
-    return stamp, record_id
 
 
 def _storable(value: str) -> str:

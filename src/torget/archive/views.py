@@ -1,6 +1,5 @@
 """The archive's pages: search, and a record in its thread with its versions and proof."""
 
-import datetime
 import mimetypes
 
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET
 from torget.dialogue.services import may_answer
 from torget.documents.filetypes import HEAD_BYTES, INLINE_SAFE, sniff
 from torget.organisations.decorators import person_required
+from torget.params import parse_date
 from torget.personal_data import policy
 from torget.personal_data.masking import mask_text
 
@@ -17,13 +17,6 @@ from . import blobs, selectors, services
 from .models import Direction, Kind, State
 from .search import Filters
 from .search_shown import SearchRefused, records_search_shown
-
-
-def _date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def filters_from(params, person) -> Filters:
@@ -43,8 +36,8 @@ def filters_from(params, person) -> Filters:
         author=params.get("author", "").strip(),
         state=params.get("state", "") if params.get("state") in State.values else "",
         has_media={"yes": True, "no": False}.get(media),
-        since=_date(params.get("since")),
-        until=_date(params.get("until")),
+        since=parse_date(params.get("since")),
+        until=parse_date(params.get("until")),
     )
 
 

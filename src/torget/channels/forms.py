@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from torget.organisations.models import Person, Role
 from torget.organisations.selectors import people_list, units_list
+from torget.params import IdsChoiceField
 
 from .models import Channel, ReviewOutcome, SignatureStyle
 from .services import CHECKLIST_FIELDS, EDITABLE_FIELDS
@@ -16,7 +17,7 @@ class DateInput(forms.DateInput):
 
 
 class ChannelForm(forms.ModelForm):
-    administrators = forms.ModelMultipleChoiceField(
+    administrators = IdsChoiceField(
         queryset=Person.objects.none(),
         required=False,
         label=_("Channel administrators"),

@@ -12,6 +12,7 @@ from torget.organisations.access import RoleRequired, check_role
 from torget.organisations.decorators import person_required
 from torget.organisations.forms import attach_domain_errors
 from torget.organisations.selectors import units_list
+from torget.params import parse_id
 from torget.supervision.selectors import supervision_alarms_today
 
 from . import selectors, services
@@ -58,7 +59,7 @@ def register(request: HttpRequest) -> HttpResponse:
         person=request.person,
         status=params.get("status", "") if params.get("status") in Status.values else "",
         platform=params.get("platform", "") if params.get("platform") in Platform.values else "",
-        unit_id=int(unit) if unit.isdigit() else None,
+        unit_id=parse_id(unit),
         query=params.get("q", "").strip(),
     )
     return render(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from torget.channels.models import Channel
 from torget.organisations.models import Person
+from torget.params import MAX_DATE, MIN_DATE, parse_id
 
 from .models import OPEN_STATUSES, Question, Registration, Status
 from .services import ANSWERERS
@@ -44,11 +45,16 @@ def _cursor(question: Question) -> str:
 
 
 def _parse_cursor(value: str) -> tuple[datetime.datetime, int] | None:
+    """The inbox's cursor ("<POSIX seconds>_<id>"), else None: an edited one is ignored."""
     try:
         stamp, pk = value.split("_")
-        return datetime.datetime.fromtimestamp(float(stamp), tz=datetime.UTC), int(pk)
+        moment = datetime.datetime.fromtimestamp(float(stamp), tz=datetime.UTC)
     except (ValueError, OverflowError, OSError):
         return None
+    number = parse_id(pk)
+    if number is None or not MIN_DATE <= moment.date() <= MAX_DATE:
+        return None
+    return moment, number
 
 
 def inbox(*, person: Person, filters: InboxFilters, after: str = "") -> InboxPage:

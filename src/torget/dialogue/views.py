@@ -18,6 +18,7 @@ from torget.archive.selectors import record_get, record_thread
 from torget.organisations.decorators import person_required
 from torget.organisations.models import Person, Role, Unit
 from torget.organisations.services import audit_record
+from torget.params import form_id, parse_date
 from torget.personal_data import policy
 
 from . import selectors, services
@@ -34,12 +35,7 @@ STATISTICS_ROLES = (
 )
 
 
-def _id(value) -> int:
-    """A form's id, or 0 (which matches nothing) when it is not a number."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+_id = form_id  # a form's id, or 0 (which matches nothing): torget/params.py
 
 
 def _refusal(error: DialogueRefused) -> str:
@@ -204,14 +200,10 @@ def record_mark(request: HttpRequest, record_pk: int) -> HttpResponse:
 def _period(params) -> tuple[datetime.date, datetime.date]:
     today = timezone.localdate()
     earliest, latest = datetime.date(2000, 1, 1), datetime.date(2999, 12, 30)
-    try:
-        since = datetime.date.fromisoformat(params.get("since", ""))
-    except ValueError:
-        since = (today.replace(day=1) - datetime.timedelta(days=160)).replace(day=1)
-    try:
-        until = datetime.date.fromisoformat(params.get("until", ""))
-    except ValueError:
-        until = today
+    since = parse_date(params.get("since")) or (
+        (today.replace(day=1) - datetime.timedelta(days=160)).replace(day=1)
+    )
+    until = parse_date(params.get("until")) or today
     since = min(max(since, earliest), latest)
     until = min(max(until, since), latest)
     return since, until

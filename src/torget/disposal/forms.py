@@ -4,13 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from torget.channels.models import Channel
+from torget.params import IdChoiceField
 
 from .models import HoldScope, RecordClass
 
 
 class RuleForm(forms.Form):
     record_class = forms.ChoiceField(label=_("Class of records"), choices=RecordClass.choices)
-    channel = forms.ModelChoiceField(
+    channel = IdChoiceField(
         label=_("Channel"),
         queryset=Channel.objects.none(),
         required=False,
@@ -47,7 +48,7 @@ class RuleForm(forms.Form):
 
 class HoldForm(forms.Form):
     scope = forms.ChoiceField(label=_("What is held"), choices=HoldScope.choices)
-    channel = forms.ModelChoiceField(
+    channel = IdChoiceField(
         label=_("Channel"),
         queryset=Channel.objects.none(),
         required=False,

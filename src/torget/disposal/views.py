@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from torget.organisations.decorators import person_required
 from torget.organisations.forms import attach_domain_errors
 from torget.organisations.models import Person
+from torget.params import form_id
 
 from . import selectors, services
 from .forms import HoldForm, RuleForm
@@ -30,11 +31,7 @@ def _check_reader(person: Person) -> None:
         )
 
 
-def _id(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+_id = form_id  # a form's id, or 0 (which matches nothing): torget/params.py
 
 
 @require_GET

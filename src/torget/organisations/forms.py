@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from torget.params import IdChoiceField
+
 from .models import Person, Role, Unit
 
 
@@ -25,7 +27,7 @@ class PersonForm(forms.Form):
         help_text=_("Shown in signatures, for example “kommunikatör”."),
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     roles = forms.MultipleChoiceField(
         label=_("Roles"),
         choices=Role.choices,

@@ -1,7 +1,5 @@
 """The audit log, and the organisation administrator's pages for people, roles and units."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -9,18 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from torget.params import parse_date, parse_id
+
 from . import selectors, services
 from .decorators import person_required
 from .forms import EditPersonForm, NewPersonForm, UnitForm, attach_domain_errors
 from .models import Role
 from .selectors import audit_events_list, people_list
-
-
-def _date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @person_required
@@ -30,11 +23,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     events = audit_events_list(
         person=request.person,
         action=params.get("action", "").strip(),
-        actor_id=int(actor) if actor.isdigit() else None,
+        actor_id=parse_id(actor),
         object_type=params.get("object_type", "").strip(),
         object_id=params.get("object_id", "").strip(),
-        since=_date(params.get("since")),
-        until=_date(params.get("until")),
+        since=parse_date(params.get("since")),
+        until=parse_date(params.get("until")),
     )
     page = Paginator(events, 50).get_page(params.get("page"))
     query = params.copy()

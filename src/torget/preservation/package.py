@@ -51,6 +51,7 @@ import torget
 from torget.archive import blobs
 from torget.archive.models import IngestionRun, IntegrityEntry, Record, RecordVersion
 from torget.channels.models import Channel
+from torget.params import parse_date
 
 SOFTWARE = "Torget"
 CSIP_PROFILE = "https://earkcsip.dilcis.eu/profile/E-ARK-CSIP.xml"
@@ -131,12 +132,9 @@ class Period:
 
     @classmethod
     def of(cls, start: str | datetime.date, end: str | datetime.date) -> Period:
-        try:
-            first = (
-                start if isinstance(start, datetime.date) else datetime.date.fromisoformat(start)
-            )
-            last = end if isinstance(end, datetime.date) else datetime.date.fromisoformat(end)
-        except ValueError:
+        first = start if isinstance(start, datetime.date) else parse_date(start)
+        last = end if isinstance(end, datetime.date) else parse_date(end)
+        if first is None or last is None:
             raise PackageError(
                 _("A date must be written YYYY-MM-DD, for example 2025-07-01.")
             ) from None

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-__all__ = ["Bundle", "BundleError", "open_bundle"]
+from .confine import MEDIA_SUFFIXES, UnsafePath, confined_file, data_dir
+
+__all__ = ["MEDIA_SUFFIXES", "Bundle", "BundleError", "UnsafePath", "open_bundle"]
 
 # The limits on a zip are settings (TORGET_IMPORT_MAX_UNPACKED_GB, _FILES, _RATIO; see
 # settings.py); these are their defaults when Django's settings do not say.
@@ -34,9 +36,6 @@ RATIO_FLOOR_BYTES = 10 * 1024**2  # small members may compress as well as they l
 # the bytes unpacked in all may reach this many times the limit before the zip is stopped.
 READ_PASSES = 3
 KEEP_UNPACKED = 256
-_MEDIA = ".jpg .jpeg .png .gif .webp .heic .heif .bmp .tif .tiff .svg .mp4 .mov .m4v .webm"
-_MORE_MEDIA = ".avi .mkv .mp3 .m4a .aac .ogg .oga .opus .wav .flac .pdf"
-MEDIA_SUFFIXES = frozenset(f"{_MEDIA} {_MORE_MEDIA}".split())
 
 
 class BundleError(ValueError):
@@ -227,19 +226,12 @@ class FileBundle(Bundle):
 
     def local_path(self, name: str) -> Path:
         # A single-file export's media sit beside it; readers name them relative to it. Only
-        # media files are served, and nothing hidden: an export must not pull a key or a
-        # password file from the folder it happens to sit in into the archive.
+        # media files are served, and nothing hidden, linked or outside the folder: an export
+        # must not pull a key or a password file from the folder it happens to sit in into
+        # the archive (sources/confine.py).
         if name == self._name:
             return self.path
-        parts = PurePosixPath(name.replace("\\", "/")).parts
-        if any(part.startswith(".") for part in parts):
-            raise KeyError(name)
-        if PurePosixPath(name).suffix.lower() not in MEDIA_SUFFIXES:
-            raise KeyError(name)
-        path = (self.path.parent / name).resolve()
-        if not path.is_relative_to(self.path.parent.resolve()) or not path.is_file():
-            raise KeyError(name)
-        return path
+        return confined_file(self.path.parent, name, media_only=True)
 
 
 class FolderBundle(Bundle):
@@ -251,20 +243,23 @@ class FolderBundle(Bundle):
     def names(self) -> list[str]:
         if self._names is None:
             names = []
+            protected = data_dir()  # never list Torget's own files (sources/confine.py)
             for folder, dirs, files in os.walk(self.root):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if not d.startswith(".") and (Path(folder) / d).resolve() != protected
+                )
                 for file in sorted(files):
                     full = Path(folder) / file
-                    if full.is_file() and not full.is_symlink():
+                    if not file.startswith(".") and full.is_file() and not full.is_symlink():
                         names.append(full.relative_to(self.root).as_posix())
             self._names = names
         return self._names
 
     def local_path(self, name: str) -> Path:
-        path = (self.root / name).resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
-            raise KeyError(name)
-        return path
+        # The same names `names()` lists: nothing hidden, linked or outside the folder.
+        return confined_file(self.root, name)
 
     def open(self, name: str) -> IO[bytes]:
         return self.local_path(name).open("rb")

@@ -29,9 +29,15 @@ import orjson
 
 # formats.py imports this module before it has defined json_array_items, so that function
 # is looked up on the module when called.
+<<<<<<< HEAD
 from . import fields, formats
 from .base import CapturedItem, CapturedMedia, Kind, SourceError, SourceNotice
 from .bundle import Bundle, BundleError
+=======
+from . import formats
+from .base import CapturedItem, CapturedMedia, Kind, SourceError
+from .bundle import Bundle, BundleError, UnsafePath
+>>>>>>> h3-inputs
 from .clean import repair_mojibake, safe_text
 from .fields import flag_of, id_of, list_of, object_of
 from .formats import Found, ReadContext, Reader, module_readers, register
@@ -111,6 +117,8 @@ def export_media(bundle: Bundle, root: str, uri: object, key: str) -> CapturedMe
         return url_media(uri)
     try:
         path = bundle.local_path(root + uri.lstrip("/"))
+    except UnsafePath as refused:  # hidden, linked, outside the export (sources/confine.py)
+        raise SourceError(key, f"the file {refused}") from None
     except (KeyError, OSError, ValueError):
         raise SourceError(key, f"the file {uri[:200]!r} is not in the export") from None
     return CapturedMedia(path=str(path), mime_type=mime_for(uri))

@@ -14,6 +14,7 @@ import orjson
 
 from . import times
 from .base import CapturedItem, CapturedMedia, Kind, SourceError
+from .confine import UnsafePath, confined_file
 
 __all__ = ["CapturedItem", "Header", "parse_line", "read", "resolve_media"]
 
@@ -77,6 +78,8 @@ def item_from_json(obj: dict, raw: str, captured_at: datetime.datetime) -> Captu
     for index, entry in enumerate(media):
         if not isinstance(entry, dict):
             raise SourceError(f"media[{index}]", "expected an object")
+        if "\x00" in str(entry.get("path") or ""):  # never read as another name (U+FFFD)
+            raise SourceError(f"media[{index}].path", "has a NUL character in its name")
         media_items.append(
             CapturedMedia(
                 url=_text(entry, "url", limit=4000),
@@ -176,23 +179,29 @@ def _header(obj: dict) -> Header:
     )
 
 
-def resolve_media(item: CapturedItem, base_dir: Path) -> CapturedItem:
-    """Turn media paths (relative to the file) into checked absolute paths."""
+def resolve_media(item: CapturedItem, base_dir: Path | None) -> CapturedItem:
+    """Turn media paths (relative to the file) into checked absolute paths.
+
+    Every path goes through the one confinement check (sources/confine.py): a picture, video
+    or sound file inside the file's folder, nothing hidden, linked or outside it. Lines read
+    from standard input have no folder (`base_dir` None), so they may name no local file.
+    """
     if not any(m.path for m in item.media):
         return item
-    base = base_dir.resolve()
     resolved = []
     for index, media in enumerate(item.media):
         if media.path:
             where = f"media[{index}].path"
+            if base_dir is None:
+                raise SourceError(
+                    where,
+                    "lines read from standard input cannot name local files; "
+                    "import the .jsonl file by its name instead",
+                )
             try:
-                path = (base / media.path).resolve()
-                if not path.is_relative_to(base):
-                    raise SourceError(where, "points outside the export's folder")
-                if not path.is_file():
-                    raise SourceError(where, f"file not found: {media.path[:200]}")
-            except (OSError, ValueError) as error:  # a NUL byte, a name too long, no access
-                raise SourceError(where, f"not a usable file name ({error})") from None
+                path = confined_file(base_dir, media.path, media_only=True)
+            except UnsafePath as refused:
+                raise SourceError(where, str(refused)) from None
             media = replace(media, path=str(path))
         resolved.append(media)
     return replace(item, media=tuple(resolved))

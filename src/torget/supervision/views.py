@@ -14,6 +14,7 @@ from torget.archive.selectors import record_thread
 from torget.organisations.decorators import person_required
 from torget.organisations.models import Person, Role
 from torget.organisations.services import audit_record
+from torget.params import form_id
 from torget.personal_data import policy
 
 from . import evidence as evidence_files
@@ -31,11 +32,7 @@ EVIDENCE_READERS = (
 )
 
 
-def _id(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+_id = form_id  # a form's id, or 0 (which matches nothing): torget/params.py
 
 
 def _check_looker(person: Person) -> None:

@@ -182,7 +182,8 @@ class Command(BaseCommand):
 
     def _interchange(self, channel: Channel, path: str, complete: bool, batch_size: int):
         if path == "-":
-            stream, size, base = sys.stdin.buffer, None, Path.cwd()
+            # Standard input has no folder: its lines may name no local media at all.
+            stream, size, base = sys.stdin.buffer, None, None
         else:
             file = Path(path)
             if not file.is_file():
