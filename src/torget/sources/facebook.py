@@ -29,15 +29,9 @@ import orjson
 
 # formats.py imports this module before it has defined json_array_items, so that function
 # is looked up on the module when called.
-<<<<<<< HEAD
 from . import fields, formats
 from .base import CapturedItem, CapturedMedia, Kind, SourceError, SourceNotice
-from .bundle import Bundle, BundleError
-=======
-from . import formats
-from .base import CapturedItem, CapturedMedia, Kind, SourceError
 from .bundle import Bundle, BundleError, UnsafePath
->>>>>>> h3-inputs
 from .clean import repair_mojibake, safe_text
 from .fields import flag_of, id_of, list_of, object_of
 from .formats import Found, ReadContext, Reader, module_readers, register
