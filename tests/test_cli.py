@@ -2,8 +2,12 @@
 database by surprise, and a refusal by the domain is one plain line, never a traceback."""
 
 import os
+import re
+import shlex
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -107,3 +111,62 @@ def test_refusals_of_every_kind_give_their_sentence():
     )
     assert cli.refusal_message(ValueError("a bug")) is None
     assert cli.refusal_message(ValidationError("a form error")) is None
+
+
+# --- what a newcomer types: make run, then ./torget as the README says --------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_installs_the_snapshot_validator_too(tmp_path):
+    """`make run` installs what snapshots need at run time (dry run, in a copy)."""
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy(REPO / name, tmp_path / name)
+    run = subprocess.run(
+        [shutil.which("make"), "-n", "run"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "eark-validator==" in run.stdout
+    assert "torget run" in run.stdout
+
+
+def test_the_torget_wrapper_says_what_to_run_before_it_is_installed(tmp_path):
+    shutil.copy(REPO / "torget", tmp_path / "torget")
+    run = subprocess.run(
+        [str(tmp_path / "torget"), "help"], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 2
+    assert "make install" in run.stderr
+
+
+def _readme_commands() -> list[list[str]]:
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", (REPO / "README.md").read_text(), re.S):
+        for line in block.splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line.startswith("./torget "):
+                commands.append(shlex.split(line))
+    return commands
+
+
+def test_every_torget_command_in_the_readme_runs_verbatim_from_the_project_folder(tmp_path):
+    commands = _readme_commands()
+    assert len(commands) >= 5
+    names = {command[1] for command in commands}
+    assert {"import", "verify", "snapshot", "run", "check"} <= names
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("TORGET_")}
+    environ["TORGET_DATA_DIR"] = str(tmp_path)
+    for name in sorted(names):
+        run = subprocess.run(
+            [str(REPO / "torget"), name, "--help"],
+            cwd=REPO,
+            env=environ,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert run.returncode == 0, (name, run.stderr)

@@ -58,7 +58,7 @@ def _where(data_dir: DataDir) -> str:
     return f"the project's data folder {data_dir.path} (TORGET_DATA_DIR is not set)"
 
 
-def prepare(command: str | None) -> None:
+def prepare(command: str | None, args: list[str] | None = None) -> None:
     """Find the data folder; create it only for `run` and `migrate`; refuse to go on when a
     command would otherwise work on an empty database made by surprise."""
     try:
@@ -66,6 +66,8 @@ def prepare(command: str | None) -> None:
     except DataDirNotFound as error:
         raise CommandRefused(error.message) from None
     if command is None or command.startswith("-") or command in NO_DATABASE:
+        return
+    if {"-h", "--help", "--version"} & set(args or []):
         return
     if command in CREATE_DATA:
         data_dir.path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -115,7 +117,7 @@ def refusal_message(error: BaseException) -> str | None:
 def main(argv: list[str] | None = None) -> None:
     args = list(argv if argv is not None else sys.argv[1:])
     try:
-        prepare(args[0] if args else None)
+        prepare(args[0] if args else None, args)
     except CommandRefused as refusal:
         sys.stderr.write(f"{refusal}\n")
         sys.exit(REFUSED_STATUS)
