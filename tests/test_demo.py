@@ -175,3 +175,14 @@ def test_the_demo_is_loaded_when_asked_even_beside_another_organisation(world):
     assert not Organisation.objects.filter(slug="exempla").exists()
     assert command._demo(host="127.0.0.1", demo=True, no_demo=False) is True
     assert Organisation.objects.filter(slug="exempla").exists()
+
+
+def test_every_page_of_a_server_serving_the_demo_says_so(client, settings):
+    from django.urls import reverse
+
+    for name in ("public_channels", "login"):
+        assert 'class="demo-banner"' not in client.get(reverse(name)).content.decode()
+    settings.TORGET_DEMO = True
+    for name in ("public_channels", "login"):
+        page = client.get(reverse(name)).content.decode()
+        assert 'class="demo-banner"' in page and "alla inloggningar har lösenordet" in page

@@ -216,7 +216,7 @@ TORGET_SNAPSHOT_DIR = Path(
 # records are purged for good.
 TORGET_DISPOSAL_UNDO_DAYS = int(os.environ.get("TORGET_DISPOSAL_UNDO_DAYS", "30"))
 # TORGET_EARK_PYTHON: the Python of the virtual environment that holds eark-validator
-# (it pins an older lxml, so it lives apart: `make .venv-eark/bin/.installed`).
+# (it pins an older lxml, so it lives apart; `make install` and `make run` install it).
 TORGET_EARK_PYTHON = os.environ.get(
     "TORGET_EARK_PYTHON", str(BASE_DIR.parent.parent / ".venv-eark" / "bin" / "python")
 )
