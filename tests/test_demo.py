@@ -105,6 +105,13 @@ def test_torget_run_serves_the_demo_and_stops_cleanly(tmp_path):
 EVERYWHERE = "0.0.0.0"  # noqa: S104 (what a server listening beyond loopback is given)
 
 
+@pytest.fixture
+def this_machine_only(settings):
+    """As `make run` is set up (the test client adds "testserver" to the host names)."""
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+    settings.TORGET_TRUSTED_PROXIES = []
+
+
 def _run_command():
     from torget.organisations.management.commands.run import Command
 
@@ -131,7 +138,7 @@ def test_the_test_database_is_not_the_embedded_default():
 
 
 def test_an_empty_database_gets_the_demo_only_on_the_embedded_default_on_this_machine(
-    monkeypatch,
+    monkeypatch, this_machine_only
 ):
     from torget.organisations.management.commands import run
 
@@ -154,13 +161,15 @@ def test_an_empty_database_gets_the_demo_only_on_the_embedded_default_on_this_ma
     assert Organisation.objects.filter(slug="exempla").exists()
 
 
-def test_a_database_with_the_demo_is_not_served_beyond_this_machine_unless_asked():
+def test_a_database_with_the_demo_is_not_served_beyond_this_machine_unless_asked(
+    this_machine_only,
+):
     from torget.demo import demo_load
 
     demo_load()
     command = _run_command()
     for no_demo in (False, True):
-        with pytest.raises(CommandError, match=r"will not serve it on 0\.0\.0\.0"):
+        with pytest.raises(CommandError, match=r"listens on 0\.0\.0\.0.*will not serve the demo"):
             command._demo(host=EVERYWHERE, demo=False, no_demo=no_demo)
     assert command._demo(host="127.0.0.1", demo=False, no_demo=False) is True
     # Forced: served, with a warning that anyone can log in.
@@ -168,7 +177,26 @@ def test_a_database_with_the_demo_is_not_served_beyond_this_machine_unless_asked
     assert "anyone who reaches it can log in" in command.stdout._out.getvalue()
 
 
-def test_the_demo_is_loaded_when_asked_even_beside_another_organisation(world):
+def test_behind_a_proxy_on_this_machine_the_server_is_not_local(
+    settings, monkeypatch, this_machine_only
+):
+    """A reverse proxy on this machine makes a loopback server public: by the host names it
+    answers to, or a trusted proxy, the demo is neither loaded nor served by default."""
+    from torget.organisations.management.commands import run
+
+    monkeypatch.setattr(run, "embedded_default", lambda: None)
+    settings.ALLOWED_HOSTS = ["torget.example.se", "localhost"]
+    command = _run_command()
+    assert command._demo(host="127.0.0.1", demo=False, no_demo=False) is False
+    assert "TORGET_ALLOWED_HOSTS names torget.example.se" in command.stdout._out.getvalue()
+    settings.ALLOWED_HOSTS = ["localhost"]
+    settings.TORGET_TRUSTED_PROXIES = ["127.0.0.1"]
+    assert run.beyond_this_machine("127.0.0.1") is not None
+    settings.TORGET_TRUSTED_PROXIES = []
+    assert run.beyond_this_machine("127.0.0.1") is None
+
+
+def test_the_demo_is_loaded_when_asked_even_beside_another_organisation(world, this_machine_only):
     Organisation.objects.filter(pk=world.organisation.pk).update(slug="grannby")
     command = _run_command()
     assert command._demo(host="127.0.0.1", demo=False, no_demo=False) is False

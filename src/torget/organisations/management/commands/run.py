@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from torget.checks import LOOPBACK_HOSTS
 from torget.demo import DEMO_PASSWORD, demo_exists, demo_load
 from torget.organisations.models import Organisation
 
@@ -37,6 +38,20 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False  # a host name: it may resolve to anything
+
+
+def beyond_this_machine(host: str) -> str | None:
+    """None when only this machine can reach the server; else how others can, in a few words.
+    A reverse proxy on this machine makes a loopback server public: it shows in the host
+    names the server answers to, or in a trusted proxy."""
+    if not is_loopback(host):
+        return f"Torget listens on {host}, beyond this machine"
+    names = [h for h in settings.ALLOWED_HOSTS if h not in LOOPBACK_HOSTS]
+    if names:
+        return f"TORGET_ALLOWED_HOSTS names {', '.join(names)}, so others reach it"
+    if settings.TORGET_TRUSTED_PROXIES:
+        return "TORGET_TRUSTED_PROXIES names a proxy, so others reach it"
+    return None
 
 
 def embedded_default() -> str | None:
@@ -149,18 +164,17 @@ class Command(BaseCommand):
     def _demo(self, *, host: str, demo: bool, no_demo: bool) -> bool:
         """Load the demo when asked or when it is safe; refuse to serve it by accident.
         Returns whether the demo is served."""
-        local = is_loopback(host)
+        public = beyond_this_machine(host)
         if no_demo:
-            if demo_exists() and not local:
-                raise CommandError(self._demo_refusal(host))
+            if demo_exists() and public:
+                raise CommandError(self._demo_refusal(public))
             return demo_exists()
         if demo:
             if not demo_exists():
                 demo_load()
                 self.stdout.write("Loaded the demo organisation Exempla kommun (--demo).")
         elif not Organisation.objects.exists():
-            why_not = None if local else f"Torget listens on {host}, beyond this machine"
-            why_not = why_not or embedded_default()
+            why_not = public or embedded_default()
             if why_not is None:
                 demo_load()
                 self.stdout.write("The database was empty: loaded the demo organisation.")
@@ -171,24 +185,24 @@ class Command(BaseCommand):
                 )
         if not demo_exists():
             return False
-        if not (demo or local):
-            raise CommandError(self._demo_refusal(host))
+        if public and not demo:
+            raise CommandError(self._demo_refusal(public))
         self.stdout.write(self.style.WARNING("THIS IS THE DEMO: every page says so."))
         print_logins(self.stdout)
-        if not local:
+        if public:
             self.stdout.write(
                 self.style.WARNING(
-                    f"Served beyond this machine on {host} (--demo): anyone who reaches it can "
+                    f"Served beyond this machine ({public}; --demo): anyone who reaches it can "
                     f"log in with the password {DEMO_PASSWORD!r}."
                 )
             )
         return True
 
     @staticmethod
-    def _demo_refusal(host: str) -> str:
+    def _demo_refusal(public: str) -> str:
         return (
             f"This database holds the demo organisation Exempla kommun, whose logins all have "
-            f"the password {DEMO_PASSWORD!r}: Torget will not serve it on {host}, beyond this "
-            "machine. Use a database of its own for the real installation "
+            f"the password {DEMO_PASSWORD!r}, and {public}: Torget will not serve the demo "
+            "beyond this machine. Use a database of its own for the real installation "
             "(TORGET_DATABASE_URL or TORGET_DATA_DIR), or add --demo to serve the demo anyway."
         )
