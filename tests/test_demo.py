@@ -89,7 +89,8 @@ def test_torget_run_serves_the_demo_and_stops_cleanly(tmp_path):
                 if process.poll() is not None:
                     break
                 time.sleep(0.5)
-        assert "Exempla kommun" in body, process.stdout.read() if process.poll() else "no answer"
+        ended = process.poll() is not None
+        assert "Exempla kommun" in body, process.stdout.read() if ended else "no answer in 300 s"
         assert 'class="demo-banner"' in body and "lösenordet ”demo”" in body
         assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     finally:
