@@ -1,12 +1,12 @@
 # Torget: `make run` serves the demo on SQLite, `make test` runs the whole suite.
+# Torget's data lives in ./var (or TORGET_DATA_DIR); `./torget` runs its command from here.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 EARK   := .venv-eark
-export TORGET_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint messages openapi clean
+.PHONY: install run test lint messages openapi clean
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Torget needs Python 3.11 or newer.")'
@@ -15,8 +15,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
+## install: everything Torget needs at run time, the snapshot validator's environment included
+install: $(BIN)/.installed $(EARK)/bin/.installed
+
 ## run: install, migrate, load the demo if empty, serve web + worker at http://127.0.0.1:$(PORT)
-run: $(BIN)/.installed
+run: install
 	$(BIN)/torget run --port $(PORT)
 
 # eark-validator pins an older lxml than Torget's, so it gets a virtual environment of its own;
@@ -28,7 +31,7 @@ $(EARK)/bin/.installed:
 	@touch $@
 
 ## test: the whole suite on SQLite, then on PostgreSQL when reachable (required in CI)
-test: $(BIN)/.installed $(EARK)/bin/.installed
+test: install
 	@bash scripts/test.sh
 
 lint: $(BIN)/.installed

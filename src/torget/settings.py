@@ -1,15 +1,22 @@
 """Django settings for Torget, driven by environment variables.
 
 Every variable is documented here and in README.md ("Configuration"). Defaults give the
-embedded setup: SQLite and files under ./var, for one organisation on one machine.
+embedded setup: SQLite and files under the project's var folder, for one organisation on one
+machine, served on this machine only. README.md ("Running in production") names what a real
+installation must set; `torget check --deploy` says what is missing.
 """
 
+import datetime
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from torget.datadir import DataDirNotFound, find_data_dir
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -25,9 +32,27 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 # TORGET_DATA_DIR: where the SQLite database, the secret key file and stored files live.
-DATA_DIR = Path(os.environ.get("TORGET_DATA_DIR", Path.cwd() / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Default: the project's own var folder (never one under the current directory).
+try:
+    _DATA_DIR = find_data_dir()
+except DataDirNotFound as error:
+    raise ImproperlyConfigured(error.message) from None
+DATA_DIR = _DATA_DIR.path
+# The embedded default (the project's var): `torget run` may load the demo only there.
+TORGET_DATA_DIR_IS_DEFAULT = _DATA_DIR.is_project_default
+# It holds the database and the secret key: no one else on the machine may look in.
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -51,6 +76,9 @@ SECRET_KEY = _secret_key()
 # TORGET_DEBUG: Django's debug pages. Never on in production.
 DEBUG = _env_bool("TORGET_DEBUG", False)
 
+# TORGET_DEMO: set by `torget run` when it serves the demo organisation; every page says so.
+TORGET_DEMO = _env_bool("TORGET_DEMO", False)
+
 # TORGET_ALLOWED_HOSTS: comma-separated host names this server answers to.
 ALLOWED_HOSTS = _env_list("TORGET_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 # TORGET_CSRF_TRUSTED_ORIGINS: comma-separated origins (https://torget.example.se) behind a proxy.
@@ -73,9 +101,12 @@ INSTALLED_APPS = [
     "torget.supervision",
     "torget.preservation",
     "torget.disposal",
+    # Login throttling: a user name is locked out from an address after repeated failures.
+    "axes",
 ]
 
 MIDDLEWARE = [
+    "torget.organisations.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "torget.params.RefuseNulMiddleware",
@@ -88,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "torget.organisations.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "torget.urls"
@@ -105,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "torget.organisations.context_processors.person",
+                "torget.organisations.context_processors.demo",
             ],
         },
     },
@@ -115,7 +149,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("TORGET_DATABASE_URL", f"sqlite:///{DATA_DIR / 'torget.sqlite3'}"),
-        conn_max_age=int(os.environ.get("TORGET_DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=_env_int("TORGET_DATABASE_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -142,6 +176,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# TORGET_LOGIN_FAILURE_LIMIT, TORGET_LOGIN_LOCKOUT_MINUTES: after this many wrong passwords for
+# one user name from one address, logging in as that user from there is refused for this long
+# (every further try starts the wait again). `torget axes_reset_username NAME` lifts a lockout.
+AXES_FAILURE_LIMIT = _env_int("TORGET_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=_env_int("TORGET_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "torget.organisations.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# The client's address is REMOTE_ADDR, which TrustedProxyMiddleware takes from
+# X-Forwarded-For only when the request came through a trusted proxy.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -166,7 +217,7 @@ TORGET_SNAPSHOT_DIR = Path(
 # records are purged for good.
 TORGET_DISPOSAL_UNDO_DAYS = int(os.environ.get("TORGET_DISPOSAL_UNDO_DAYS", "30"))
 # TORGET_EARK_PYTHON: the Python of the virtual environment that holds eark-validator
-# (it pins an older lxml, so it lives apart: `make .venv-eark/bin/.installed`).
+# (it pins an older lxml, so it lives apart; `make install` and `make run` install it).
 TORGET_EARK_PYTHON = os.environ.get(
     "TORGET_EARK_PYTHON", str(BASE_DIR.parent.parent / ".venv-eark" / "bin" / "python")
 )
@@ -200,8 +251,33 @@ MEDIA_ROOT = DATA_DIR / "files"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# TORGET_SECURE_COOKIES: send cookies over HTTPS only (set it behind TLS).
+# TORGET_SESSION_HOURS: a login lasts a working day, then the person logs in again.
+SESSION_COOKIE_AGE = _env_int("TORGET_SESSION_HOURS", 10) * 3600
+# TORGET_SESSION_EXPIRE_AT_BROWSER_CLOSE: also end the login when the browser is closed.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = _env_bool("TORGET_SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+# TORGET_SECURE_COOKIES: send cookies over HTTPS only. Set it to true in production.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("TORGET_SECURE_COOKIES", False)
+# TORGET_SSL_REDIRECT: redirect every plain HTTP request to HTTPS.
+SECURE_SSL_REDIRECT = _env_bool("TORGET_SSL_REDIRECT", False)
+# TORGET_HSTS_SECONDS: tell browsers to use only HTTPS for this long (31536000 = a year).
+# Start small (3600) and raise it once HTTPS works; 0 sends no HSTS header.
+SECURE_HSTS_SECONDS = _env_int("TORGET_HSTS_SECONDS", 0)
+# TORGET_HSTS_INCLUDE_SUBDOMAINS, TORGET_HSTS_PRELOAD: the header's two options.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("TORGET_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_bool("TORGET_HSTS_PRELOAD", False)
+# TORGET_TRUSTED_PROXIES: comma-separated addresses or networks of the reverse proxies that
+# terminate TLS in front of Torget (127.0.0.1, 10.0.0.0/24). Only a request that comes from
+# one of them is believed about its scheme (X-Forwarded-Proto) and client (X-Forwarded-For);
+# from anyone else those headers are dropped.
+TORGET_TRUSTED_PROXIES = _env_list("TORGET_TRUSTED_PROXIES", "")
+try:
+    TORGET_TRUSTED_PROXY_NETWORKS = [
+        ipaddress.ip_network(item, strict=False) for item in TORGET_TRUSTED_PROXIES
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TORGET_TRUSTED_PROXIES: {error}") from None
+if TORGET_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -213,6 +289,18 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("TORGET_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("TORGET_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("TORGET_EMAIL_FROM", "torget@localhost")
+
+# `torget check --deploy`: Torget's own checks (torget/checks.py) say the same as these of
+# Django's, but name the TORGET_* variable to set, so Django's are not repeated beside them:
+# W004 HSTS (torget.W004), W008 SSL redirect (W005), W009 secret key (E001), W012 and W016
+# secure cookies (W003), W018 debug (W001), W020 allowed hosts (W002). Preloading HSTS
+# (W021) is a decision for the owner of the whole domain, not something Torget can require.
+# TORGET_SILENCED_CHECKS names further checks a deliberate installation has accepted (for
+# example torget.W009: SQLite on a small single-machine installation).
+SILENCED_SYSTEM_CHECKS = [
+    *(f"security.W{n:03d}" for n in (4, 8, 9, 12, 16, 18, 20, 21)),
+    *_env_list("TORGET_SILENCED_CHECKS", ""),
+]
 
 LOGGING = {
     "version": 1,
@@ -226,5 +314,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "bagit": {"level": "WARNING"},
+        # django-axes says every failed login at INFO; lockouts stay (WARNING).
+        "axes": {"level": "WARNING"},
     },
 }

@@ -38,7 +38,7 @@ def eark_installed():
     python = Path(settings.TORGET_EARK_PYTHON)
     if python.is_file():
         return python
-    message = f"eark-validator is not installed ({python}): run `make .venv-eark/bin/.installed`"
+    message = f"eark-validator is not installed ({python}): run `make install`"
     if os.environ.get("TORGET_REQUIRE_EARK") == "1" or os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
@@ -340,12 +340,17 @@ def test_sip14_stays_an_error_when_the_creator_note_type_is_wrong(eark_installed
 
 
 def test_eark_without_its_venv_says_how_to_install_it(settings, tmp_path):
+    from django.utils import translation
+
     settings.TORGET_EARK_PYTHON = str(tmp_path / "nowhere" / "python")
-    check = validate.eark(tmp_path)
+    with translation.override("en"):
+        check = validate.eark(tmp_path)
     assert check.ok is False
     assert check.errors == [
-        f"eark-validator is not installed ({tmp_path / 'nowhere' / 'python'} is missing): "
-        "run `make .venv-eark/bin/.installed`"
+        "The e-archive package validator is not installed on this server "
+        f"({tmp_path / 'nowhere' / 'python'} is missing), so the package could not be "
+        "checked. Ask whoever runs Torget to run `make install` in Torget's folder, then take "
+        "the snapshot again."
     ]
 
 

@@ -7,4 +7,6 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from torget import checks  # noqa: F401  (Torget's deployment checks)
+
         from . import signals  # noqa: F401  (login audit receivers)

@@ -1,7 +1,10 @@
-"""Attach the acting person to each request, and forbid third-party content on our pages."""
+"""Believe forwarded headers only from trusted proxies, attach the acting person to each
+request, and forbid third-party content on our pages."""
 
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
@@ -18,6 +21,51 @@ def _person_for(request: HttpRequest) -> Person | None:
         .filter(user=user)
         .first()
     )
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address: str) -> bool:
+    ip = _address(address)
+    return ip is not None and any(
+        ip in network for network in settings.TORGET_TRUSTED_PROXY_NETWORKS
+    )
+
+
+class TrustedProxyMiddleware:
+    """X-Forwarded-Proto and X-Forwarded-For are believed only from TORGET_TRUSTED_PROXIES.
+
+    From a trusted proxy, REMOTE_ADDR becomes the client it forwarded for (the right-most
+    address in X-Forwarded-For that is not itself a trusted proxy), so that login throttling
+    and the logs see the real client. From anyone else both headers are dropped: a client
+    cannot claim HTTPS or another address by sending them itself.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if _trusted(meta.get("REMOTE_ADDR", "")):
+            forwarded = [
+                str(ip)
+                for a in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                if (ip := _address(a)) is not None
+            ]
+            client = next((a for a in reversed(forwarded) if not _trusted(a)), None)
+            if client is None and forwarded:
+                client = forwarded[0]
+            if client is not None:
+                meta["REMOTE_ADDR"] = client
+        else:
+            meta.pop("HTTP_X_FORWARDED_PROTO", None)
+            meta.pop("HTTP_X_FORWARDED_FOR", None)
+        return self.get_response(request)
 
 
 class PersonMiddleware:

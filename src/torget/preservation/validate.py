@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 __all__ = [
     "Check",
@@ -161,9 +162,14 @@ def eark(sip_root: Path) -> Check:
     errors, warnings = _Messages(), _Messages()
     python = Path(settings.TORGET_EARK_PYTHON)
     if not python.is_file():
+        # Said to the archivist on the snapshot's page: what is wrong and what to run.
         errors.add(
-            f"eark-validator is not installed ({python} is missing): "
-            "run `make .venv-eark/bin/.installed`"
+            _(
+                "The e-archive package validator is not installed on this server (%(path)s is "
+                "missing), so the package could not be checked. Ask whoever runs Torget to run "
+                "`make install` in Torget's folder, then take the snapshot again."
+            )
+            % {"path": python}
         )
         return _done("eark-validator", started, errors, warnings)
     script = Path(__file__).with_name("eark_offline.py")

@@ -1,6 +1,8 @@
 """The archivist's pages: snapshots with their status, size and validation results; taking
 one by hand; and the way to disposal rules, runs and holds."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from torget.archive.models import Record
 from torget.channels.models import Channel, Status
 from torget.organisations.decorators import person_required
 from torget.organisations.models import Person
@@ -39,6 +42,18 @@ def _disposal_links() -> list[tuple[str, str]]:
     return links
 
 
+def suggested_period(organisation_id: int, today: datetime.date) -> Period:
+    """The form's default: the last half year that ended, or, when the organisation has no
+    records in it (a new installation, the demo), this half year up to today."""
+    last_half = Period.half_year_before(today)
+    start, end = last_half.bounds()
+    if Record.objects.filter(
+        channel__organisation_id=organisation_id, created_at__gte=start, created_at__lt=end
+    ).exists():
+        return last_half
+    return Period(last_half.end + datetime.timedelta(days=1), today)
+
+
 @require_GET
 @person_required
 def overview(request: HttpRequest) -> HttpResponse:
@@ -53,8 +68,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         organisation=person.organisation,
         status__in=[Status.ACTIVE, Status.PAUSED, Status.CLOSED],
     ).order_by("name")
-    today = timezone.localdate()
-    last_half = Period.half_year_before(today)
+    suggested = suggested_period(person.organisation_id, timezone.localdate())
     return render(
         request,
         "preservation/overview.html",
@@ -62,7 +76,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "snapshots": snapshots,
             "channels": channels,
             "may_take": person.has_role(*TAKERS),
-            "suggested": last_half,
+            "suggested": suggested,
             "disposal_links": _disposal_links(),
         },
     )
