@@ -158,9 +158,7 @@ TORGET_REGISTRATION_DIR = Path(
 ).resolve()
 # TORGET_SNAPSHOT_DIR: where the semi-annual snapshots (e-archive transfer packages) are
 # written. Default: DATA_DIR/snapshots.
-TORGET_SNAPSHOT_DIR = Path(
-    os.environ.get("TORGET_SNAPSHOT_DIR", DATA_DIR / "snapshots")
-).resolve()
+TORGET_SNAPSHOT_DIR = Path(os.environ.get("TORGET_SNAPSHOT_DIR", DATA_DIR / "snapshots")).resolve()
 # TORGET_DISPOSAL_UNDO_DAYS: how long a disposal run can be undone before the disposed
 # records are purged for good.
 TORGET_DISPOSAL_UNDO_DAYS = int(os.environ.get("TORGET_DISPOSAL_UNDO_DAYS", "30"))
