@@ -172,9 +172,20 @@ def known_public_keys() -> dict[str, Ed25519PublicKey]:
 
 def timestamp(message: bytes, *, url: str) -> bytes:
     """A time-stamp response (DER) from the authority at `url` over SHA-256(message)."""
-    from rfc3161_client import PKIStatus, TimestampRequestBuilder, decode_timestamp_response
+    from rfc3161_client import (
+        HashAlgorithm,
+        PKIStatus,
+        TimestampRequestBuilder,
+        decode_timestamp_response,
+    )
 
-    request = TimestampRequestBuilder().data(message).cert_request(cert_request=True).build()
+    request = (
+        TimestampRequestBuilder()
+        .data(message)
+        .hash_algorithm(HashAlgorithm.SHA256)
+        .cert_request(cert_request=True)
+        .build()
+    )
     try:
         response = httpx.post(
             url,
