@@ -100,9 +100,7 @@ def tsa(tmp_path):
     (folder / "ca.pem").write_bytes(ca.public_bytes(pem))
     (folder / "tsa.pem").write_bytes(tsa_cert.public_bytes(pem))
     (folder / "tsa.key").write_bytes(
-        tsa_key.private_bytes(
-            pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        tsa_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     (folder / "serial").write_text("01\n")
     (folder / "tsa.cnf").write_text(
@@ -263,7 +261,12 @@ def test_a_snapshot_carries_its_seals_and_they_verify_offline(channel, data_dir,
     # Offline: no database, only the package and the public key.
     out = io.StringIO()
     call_command(
-        "verify-seal", str(built.sip_root), "--public-key", str(key), "--tsa-ca", str(ca),
+        "verify-seal",
+        str(built.sip_root),
+        "--public-key",
+        str(key),
+        "--tsa-ca",
+        str(ca),
         stdout=out,
     )
     assert "OK: 1 seal(s) verified, 1 sealed head(s) found in the package's chain." in (
@@ -282,9 +285,9 @@ def test_a_snapshot_carries_its_seals_and_they_verify_offline(channel, data_dir,
     other = data_dir / "other.pub"
     other.write_bytes(
         seals.public_pem(
-            __import__(
-                "cryptography.hazmat.primitives.asymmetric.ed25519", fromlist=["x"]
-            ).Ed25519PrivateKey.generate().public_key()
+            __import__("cryptography.hazmat.primitives.asymmetric.ed25519", fromlist=["x"])
+            .Ed25519PrivateKey.generate()
+            .public_key()
         )
     )
     out = io.StringIO()
