@@ -166,7 +166,7 @@ def test_an_archive_made_by_main_migrates_and_verifies(tmp_path):
         "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
     }
     try:
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(
             [
                 sys.executable,
                 "-c",

@@ -126,11 +126,11 @@ ess_cert_id_alg = sha256
     lock = threading.Lock()
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
             with lock:
                 (folder / "query.tsq").write_bytes(body)
-                subprocess.run(  # noqa: S603
+                subprocess.run(
                     [
                         OPENSSL,
                         "ts",

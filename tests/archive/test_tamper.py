@@ -2,6 +2,7 @@
 to the files on disk would do it: `torget verify` names each change, with the record, version,
 chain entry or audit event, and the kind of break (docs/integrity.md)."""
 
+import contextlib
 import dataclasses
 import datetime
 import hashlib
@@ -19,7 +20,7 @@ from django.utils import translation
 
 from tests.factories import captured, channel_in, ingest
 from torget.archive import blobs, seals
-from torget.archive.models import IntegrityEntry, Record, RecordVersion, State
+from torget.archive.models import IntegrityEntry, Record, State
 from torget.organisations.models import AuditEvent
 from torget.organisations.services import audit_record
 from torget.sources.base import CapturedMedia
@@ -94,10 +95,8 @@ def archive(world, settings, tmp_path) -> Archive:
 
 def verify(*args: str) -> list[str]:
     out = io.StringIO()
-    try:
+    with contextlib.suppress(CommandError):
         call_command("verify", *args, stdout=out)
-    except CommandError:
-        pass
     return [line for line in out.getvalue().splitlines() if line.startswith("BROKEN")]
 
 
@@ -314,21 +313,23 @@ def consistent_rewrite(archive: Archive) -> str:
     sealed = head(archive)
     ids = list(Record.objects.filter(channel=channel).values_list("pk", flat=True))
     marks = ", ".join(["%s"] * len(ids))
-    for statement in (
-        f"DELETE FROM supervision_finding WHERE record_id IN ({marks})",
-        f"DELETE FROM supervision_reviewitem WHERE record_id IN ({marks})",
-        f"DELETE FROM supervision_platformtask WHERE decision_id IN "
-        f"(SELECT id FROM supervision_decision WHERE record_id IN ({marks}))",
-        f"DELETE FROM supervision_decision WHERE record_id IN ({marks})",
-        f"DELETE FROM supervision_evidence WHERE record_id IN ({marks})",
-        f"DELETE FROM archive_integrityentry WHERE record_id IN ({marks})",
-        f"DELETE FROM archive_recordversion WHERE record_id IN ({marks})",
-        f"UPDATE archive_record SET parent_id = NULL WHERE id IN ({marks})",
-        f"DELETE FROM archive_record WHERE id IN ({marks})",
-    ):
-        sql(statement, ids)
+    statements = [
+        "DELETE FROM supervision_finding WHERE record_id IN (IDS)",
+        "DELETE FROM supervision_reviewitem WHERE record_id IN (IDS)",
+        "DELETE FROM supervision_platformtask WHERE decision_id IN "
+        "(SELECT id FROM supervision_decision WHERE record_id IN (IDS))",
+        "DELETE FROM supervision_decision WHERE record_id IN (IDS)",
+        "DELETE FROM supervision_evidence WHERE record_id IN (IDS)",
+        "DELETE FROM archive_integrityentry WHERE record_id IN (IDS)",
+        "DELETE FROM archive_recordversion WHERE record_id IN (IDS)",
+        "UPDATE archive_record SET parent_id = NULL WHERE id IN (IDS)",
+        "DELETE FROM archive_record WHERE id IN (IDS)",
+    ]
     if connection.vendor == "sqlite":
-        sql(f"DELETE FROM archive_search WHERE rowid IN ({marks})", ids)
+        statements.append("DELETE FROM archive_search WHERE rowid IN (IDS)")
+    for statement in statements:
+        # Only placeholders go into the statement; the ids are parameters.
+        sql(statement.replace("IDS", marks), ids)
     ingest(channel, _items(archive.image, c2_text="Tack för ingenting!"))
     supervision.decide(
         person=archive.world.communicator,
