@@ -423,3 +423,42 @@ def test_the_record_fields_are_named_one_by_one(archive):
     for field in ("author name", "title", "permalink"):
         assert any(f"record c1 (id {rec.pk}) {field}" in p for p in problems), (field, problems)
     assert not any("record c2" in p for p in problems)
+
+
+def test_ordinary_changes_verify_and_are_chained(archive):
+    """What the platform does (an edit by a renamed author, a raw payload with new counters,
+    hiding and showing, a deletion seen in a complete listing) keeps the archive verifying,
+    and every change of state is a chain entry with the state it left the record in."""
+    from torget.ingest.pipeline import Ingestion
+
+    later = T0 + datetime.timedelta(days=10)
+    c1, c2, c3 = archive.items[1], archive.items[2], archive.items[3]
+    renamed = dataclasses.replace(
+        c1,
+        text="När öppnar biblioteket? (ändrad)",
+        author_name="Anna Andersson-Berg",
+        permalink="https://example.org/p/c1",
+        edited_at=later,
+        captured_at=later,
+    )
+    counters = dataclasses.replace(c2, raw='{"id": "c2", "likes": 12}', captured_at=later)
+    shown = dataclasses.replace(c3, hidden=False, captured_at=later)
+    with Ingestion(channel=archive.channel, source="later", complete_listing=True) as ingestion:
+        # c4 is not listed any more: deleted on the platform.
+        for item in (archive.items[0], renamed, counters, shown, archive.items[6]):
+            ingestion.add(item)
+    assert verify() == []
+    rec = record(archive, "c1")
+    assert (rec.author_name, rec.permalink, rec.version_count) == (
+        "Anna Andersson-Berg",
+        "https://example.org/p/c1",
+        2,
+    )
+    assert record(archive, "c2").version_count == 1  # only the counters changed
+    events = lambda pid: [  # noqa: E731
+        (e.event, e.state)
+        for e in IntegrityEntry.objects.filter(record=record(archive, pid)).order_by("seq")
+    ]
+    assert events("c3")[-1] == ("unhidden", "live")
+    assert events("c4")[-1] == ("deleted", "deleted")
+    assert events("c1")[-1] == ("edited", "edited")

@@ -132,7 +132,7 @@ RECORD_SQL = (
     "SELECT id, platform_id, kind, parent_id, parent_platform_id, author_platform_id, "
     "author_name, author_handle, author_is_organisation, direction, created_at, state, text, "
     "title, permalink, version_count, current_sha256, organisation_id, channel_id "
-    "FROM archive_record WHERE channel_id = %s AND id > %s ORDER BY id LIMIT %s"
+    "FROM archive_record WHERE channel_id = %s AND platform_id > %s ORDER BY platform_id LIMIT %s"
 )
 
 
@@ -163,8 +163,10 @@ class _FileCheck:
 
 
 def _verify_records(channel: Channel, label: str) -> Iterator[Problem]:
+    # Keyset batches along the (channel, platform id) unique index: no sort, no scan of other
+    # channels, and memory bounded by the batch however large the channel is.
     files = _FileCheck()
-    after = 0
+    after = ""
     while True:
         with connection.cursor() as cursor:
             cursor.execute(RECORD_SQL, [channel.pk, after, BATCH])
@@ -172,7 +174,7 @@ def _verify_records(channel: Channel, label: str) -> Iterator[Problem]:
         if not records:
             return
         yield from _verify_batch(channel, label, records, files)
-        after = records[-1][0]
+        after = records[-1][1]
 
 
 def _verify_batch(channel: Channel, label: str, records: list, files: _FileCheck):

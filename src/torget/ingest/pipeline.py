@@ -553,6 +553,35 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                     for e in changed
                 ],
             )
+        revised = [e for e in changed if e.versions]
+        if revised:
+            # A new version is what the record shows now, every hashed field of it (verify
+            # compares the record with its latest version): who, when, what, where.
+            cursor.executemany(
+                "UPDATE archive_record SET kind = %s, author_platform_id = %s, author_name = %s, "
+                "author_handle = %s, author_is_organisation = %s, direction = %s, "
+                "created_at = %s, permalink = %s, parent_id = CASE WHEN parent_platform_id = %s "
+                "THEN parent_id ELSE (SELECT p.id FROM archive_record p WHERE p.channel_id = %s "
+                "AND p.platform_id = %s) END, parent_platform_id = %s WHERE id = %s",
+                [
+                    (
+                        e.item.kind,
+                        e.item.author_id,
+                        e.item.author_name,
+                        e.item.author_handle,
+                        e.item.author_is_organisation,
+                        direction_of(e.item),
+                        db_time(e.item.created_at),
+                        e.item.permalink,
+                        e.item.parent_id,
+                        channel.pk,
+                        e.item.parent_id,
+                        e.item.parent_id,
+                        e.id,
+                    )
+                    for e in revised
+                ],
+            )
         seen = [
             (db_time(e.last_seen), db_time(e.last_seen), run.pk, e.id)
             for e in pending.values()
