@@ -187,6 +187,9 @@ MEDIA_ROOT = DATA_DIR / "files"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# TORGET_TSA_URL: an RFC 3161 time-stamping authority that stamps the sealed chain heads
+# (docs/integrity.md); empty: seals are signed but not time-stamped.
+TSA_URL = os.environ.get("TORGET_TSA_URL", "")
 # TORGET_SECURE_COOKIES: send cookies over HTTPS only (set it behind TLS).
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("TORGET_SECURE_COOKIES", False)
 X_FRAME_OPTIONS = "DENY"

@@ -350,9 +350,17 @@ def seal_log_forged(archive: Archive) -> str:
     return "sealed-heads.jsonl line 1"
 
 
+def seal_log_cut_short(archive: Archive) -> str:
+    log = seals.log_path()
+    log.write_bytes(log.read_bytes().splitlines(keepends=True)[0])
+    return "the latest audit seal"
+
+
 def seal_log_deleted(archive: Archive) -> str:
+    """Without the log (a database copied without its data directory, or the log removed),
+    the chains are held to the database's own copies of the seals."""
     seals.log_path().unlink()
-    return "the latest channel seal of channel id"
+    return consistent_rewrite(archive)
 
 
 def text_changed(archive: Archive) -> str:
@@ -399,7 +407,8 @@ TAMPERING = {
     "audit_event_slipped_in": (audit_event_slipped_in, "audit"),
     "consistent_rewrite": (consistent_rewrite, "seal_mismatch"),
     "seal_log_forged": (seal_log_forged, "seal_invalid"),
-    "seal_log_deleted": (seal_log_deleted, "seal_log"),
+    "seal_log_cut_short": (seal_log_cut_short, "seal_log"),
+    "seal_log_deleted_then_rewrite": (seal_log_deleted, "seal_mismatch"),
 }
 
 

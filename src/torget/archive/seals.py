@@ -256,7 +256,7 @@ def make_seal(*, kind: str, seq: int, head: str, channel=None, at=None) -> dict:
         )
     signature = key.sign(_message(body))
     seal = {**body, "signature": base64.b64encode(signature).decode()}
-    url = getattr(settings, "TSA_URL", "") or os.environ.get("TORGET_TSA_URL", "")
+    url = getattr(settings, "TSA_URL", "")
     if url:
         token = timestamp(_message(body) + signature, url=url)
         seal["timestamp"] = base64.b64encode(token).decode()

@@ -9,12 +9,14 @@ from django.db import connection
 
 from torget.archive import seals as seal_keys
 from torget.archive.integrity import (
+    database_seal_lines,
+    seal_lines,
     seal_log_problems,
     sealed_heads,
     verify_audit,
     verify_channel,
 )
-from torget.archive.models import IntegrityEntry
+from torget.archive.models import IntegrityEntry, Seal
 from torget.channels.models import Channel
 
 from ._common import channel_for
@@ -70,8 +72,23 @@ class Command(BaseCommand):
                 keys = seal_keys.known_public_keys()
         except (OSError, seal_keys.SealError) as error:
             raise CommandError(f"The seal keys cannot be read: {error}") from None
+        notes = []
+        if log.exists():
+            lines, signatures = seal_lines(log), True
+        elif seals is not None:
+            raise CommandError(f"There is no seal log at {log}.")
+        else:
+            # A database without its data directory: hold it to the database's own copies of
+            # the seals, checked where their keys are known.
+            lines, signatures = database_seal_lines(), bool(keys)
+            if Seal.objects.exists():
+                notes.append(
+                    f"NOTE: the seal log {log} is not there; the chains are held to the "
+                    "database's copies of the seals"
+                    + ("." if keys else ", whose signatures cannot be checked without a key.")
+                )
         sealed, audit_seal, problems_found = sealed_heads(
-            log, keys, tsa_ca=tsa_ca.read_bytes() if tsa_ca else None
+            lines, keys, tsa_ca=tsa_ca.read_bytes() if tsa_ca else None, signatures=signatures
         )
         problems = 0
         for problem in problems_found:
@@ -99,6 +116,8 @@ class Command(BaseCommand):
                     f"BROKEN channel id {cid}: sealed chain head: expected the channel, "
                     f"found no such channel (deleted or rebuilt) [seal_truncated]"
                 )
+        for note in notes:
+            self.stdout.write(note)
         if not sealed and IntegrityEntry.objects.exists():
             self.stdout.write(
                 "NOTE: no sealed chain heads yet (run `torget seal`): until then a rewrite of "
