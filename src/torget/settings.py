@@ -187,6 +187,9 @@ MEDIA_ROOT = DATA_DIR / "files"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# TORGET_SEAL_DIR: where the seal keys and the log of sealed chain heads live (docs/integrity.md);
+# better on another volume than the database. Default: DATA_DIR/seals.
+SEAL_DIR = Path(os.environ.get("TORGET_SEAL_DIR", DATA_DIR / "seals"))
 # TORGET_TSA_URL: an RFC 3161 time-stamping authority that stamps the sealed chain heads
 # (docs/integrity.md); empty: seals are signed but not time-stamped.
 TSA_URL = os.environ.get("TORGET_TSA_URL", "")

@@ -33,6 +33,7 @@ OPENSSL = shutil.which("openssl")
 def data_dir(settings, tmp_path) -> Path:
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()
+    settings.SEAL_DIR = settings.DATA_DIR / "seals"
     return settings.DATA_DIR
 
 

@@ -4,8 +4,9 @@ and appended to a log on disk, so that a rewrite of the database cannot go unnot
 (docs/integrity.md).
 
 Keys: TORGET_SEAL_KEY (a PEM private key, or the base64 of its 32 raw bytes) signs when it is
-set; otherwise the newest key file in DATA_DIR/seals/keys/ (made once, mode 0600) does.
-Every key's public half is kept in DATA_DIR/seals/public/<key id>.pub, so that seals made by
+set; otherwise the newest key file in SEAL_DIR/keys/ (SEAL_DIR is DATA_DIR/seals unless
+TORGET_SEAL_DIR says otherwise; made once, mode 0600) does.
+Every key's public half is kept in SEAL_DIR/public/<key id>.pub, so that seals made by
 a rotated key keep verifying; TORGET_SEAL_KEY_* variables hold older private keys.
 A time-stamping authority is TORGET_TSA_URL (and TORGET_TSA_CA, its CA certificate, to check
 its answers).
@@ -44,7 +45,7 @@ class SealError(Exception):
 
 
 def seal_dir() -> Path:
-    return Path(settings.DATA_DIR) / "seals"
+    return Path(getattr(settings, "SEAL_DIR", None) or Path(settings.DATA_DIR) / "seals")
 
 
 def log_path() -> Path:

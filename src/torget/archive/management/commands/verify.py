@@ -57,10 +57,21 @@ class Command(BaseCommand):
             channels = Channel.objects.select_related("organisation").order_by("pk")
             if organisation:
                 channels = channels.filter(organisation__slug=organisation)
+        cache_size = None
         if connection.vendor == "sqlite":
             # Verify reads each page once: a small page cache keeps its memory flat.
             with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size")
+                cache_size = cursor.fetchone()[0]
                 cursor.execute("PRAGMA cache_size=-8192")
+        try:
+            self._verify(channels, channel, organisation, seals, public_key, tsa_ca)
+        finally:
+            if cache_size is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
+
+    def _verify(self, channels, channel, organisation, seals, public_key, tsa_ca) -> None:
         log = seals or seal_keys.log_path()
         try:
             if public_key:
