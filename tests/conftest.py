@@ -20,6 +20,12 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _own_seal_log(settings, tmp_path):
+    """Each test seals into its own folder: the seal log on disk outlives the test database."""
+    settings.SEAL_DIR = tmp_path / "seals"
+
+
 @pytest.fixture
 def world(db) -> World:
     return make_world("exempla", "Exempla kommun")

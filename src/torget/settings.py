@@ -210,9 +210,7 @@ TORGET_REGISTRATION_DIR = Path(
 ).resolve()
 # TORGET_SNAPSHOT_DIR: where the semi-annual snapshots (e-archive transfer packages) are
 # written. Default: DATA_DIR/snapshots.
-TORGET_SNAPSHOT_DIR = Path(
-    os.environ.get("TORGET_SNAPSHOT_DIR", DATA_DIR / "snapshots")
-).resolve()
+TORGET_SNAPSHOT_DIR = Path(os.environ.get("TORGET_SNAPSHOT_DIR", DATA_DIR / "snapshots")).resolve()
 # TORGET_DISPOSAL_UNDO_DAYS: how long a disposal run can be undone before the disposed
 # records are purged for good.
 TORGET_DISPOSAL_UNDO_DAYS = int(os.environ.get("TORGET_DISPOSAL_UNDO_DAYS", "30"))
@@ -255,6 +253,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = _env_int("TORGET_SESSION_HOURS", 10) * 3600
 # TORGET_SESSION_EXPIRE_AT_BROWSER_CLOSE: also end the login when the browser is closed.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = _env_bool("TORGET_SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+# TORGET_SEAL_DIR: where the seal keys and the log of sealed chain heads live (docs/integrity.md);
+# better on another volume than the database. Default: DATA_DIR/seals.
+SEAL_DIR = Path(os.environ.get("TORGET_SEAL_DIR", DATA_DIR / "seals"))
+# TORGET_TSA_URL: an RFC 3161 time-stamping authority that stamps the sealed chain heads
+# (docs/integrity.md); empty: seals are signed but not time-stamped.
+TSA_URL = os.environ.get("TORGET_TSA_URL", "")
 # TORGET_SECURE_COOKIES: send cookies over HTTPS only. Set it to true in production.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("TORGET_SECURE_COOKIES", False)
 # TORGET_SSL_REDIRECT: redirect every plain HTTP request to HTTPS.

@@ -69,7 +69,7 @@ def test_the_json_for_one_organisation(client, channels):
 
 def test_the_schema_is_served(client):
     schema = client.get(reverse("public_channels_schema")).json()
-    assert schema["properties"]["schema_version"] == {"const": 1}
+    assert schema["properties"]["schema_version"] == {"const": 2}
 
 
 def test_the_csv_has_a_row_per_listed_channel(client, channels):
@@ -95,3 +95,31 @@ def test_our_pages_load_nothing_from_anyone_else(client, channels):
     # Every resource the page loads (not the links people may follow) is our own.
     for match in re.finditer(r'<(?:script|img|link|iframe)[^>]+(?:src|href)="([^"]+)"', html):
         assert match.group(1).startswith("/"), match.group(0)
+
+
+def test_the_latest_sealed_head_of_each_channel_is_published(client, channels, settings, tmp_path):
+    from tests.factories import captured, ingest
+    from torget.archive import seals
+    from torget.archive.models import IntegrityEntry
+
+    settings.DATA_DIR = tmp_path
+    active = Channel.objects.get(name="Kanal active")
+    ingest(active, [captured("p1", "Hej", kind="post", author_is_organisation=True)])
+    seals.seal_heads()
+    ingest(active, [captured("p2", "Hej igen", kind="post", author_is_organisation=True)])
+    seals.seal_heads()
+    document = client.get(reverse("public_channels_json")).json()
+    jsonschema.validate(document, json.loads(SCHEMA_PATH.read_text()))
+    entry = next(c for c in document["channels"] if c["name"] == "Kanal active")
+    head = IntegrityEntry.objects.filter(channel=active).order_by("-seq").first()
+    assert entry["sealed_head"]["seq"] == head.seq == 2
+    assert entry["sealed_head"]["entry_hash"] == head.entry_hash
+    # Anyone can check the published seal with the published key.
+    keys = {
+        k["key_id"]: seals.load_public_key(k["public_key"].encode()) for k in document["seal_keys"]
+    }
+    assert seals.check_seal(json.loads(entry["sealed_head"]["seal"]), keys).ok
+    others = [c for c in document["channels"] if c["name"] != "Kanal active"]
+    assert all(c["sealed_head"] is None for c in others)
+    html = client.get(reverse("public_channels")).content.decode()
+    assert head.entry_hash[:16] in html

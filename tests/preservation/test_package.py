@@ -161,7 +161,14 @@ def test_the_demo_busiest_channel_passes_every_check(db, tmp_path):
             entry["event"],
             entry["platform_id"],
             at,
+            form=entry.get("form") or 1,
+            state=entry.get("state") or "",
         )
+    assert {entry.get("form") for entry in chain} == {2}
+    # The channel's sealed heads go along, listed like every other file.
+    seals_file = sip / "representations/rep-records/data/seals.jsonl"
+    sealed = [orjson.loads(line) for line in seals_file.read_bytes().splitlines()]
+    assert sealed and all(seal["channel_id"] == channel.pk for seal in sealed)
     # PREMIS names every representation file with its fixity, and the capture events.
     P = {"p": package.PREMIS_NS}
     fixities = {

@@ -176,6 +176,11 @@ class ChainEvent(models.TextChoices):
     # Supervision: the removal evidence's SHA-256 (a PDF/A, not a version), then the removal.
     EVIDENCE = "evidence", _("Evidence kept")
     REMOVED = "removed", _("Removed by us")
+    # State changes (chain form 2): each is a link too, so none can be made behind the chain.
+    HIDDEN = "hidden", _("Hidden on the platform")
+    UNHIDDEN = "unhidden", _("Shown again on the platform")
+    DISPOSED = "disposed", _("Disposed")
+    RESTORED = "restored", _("Restored after disposal")
 
 
 class IntegrityEntry(models.Model):
@@ -191,6 +196,11 @@ class IntegrityEntry(models.Model):
     version_sha256 = models.CharField(max_length=64)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
+    # The form the entry was hashed in (torget.archive.chain): null for form 1, written before
+    # the record's state was hashed; form 2 hashes `state`, the record's state after the event.
+    form = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Nullable so that adding the column does not rebuild the table on SQLite.
+    state = models.CharField(max_length=10, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["channel", "seq"]
@@ -253,3 +263,32 @@ class IngestionRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+class SealKind(models.TextChoices):
+    CHANNEL = "channel", _("Channel chain")
+    AUDIT = "audit", _("Audit log")
+
+
+class Seal(models.Model):
+    """A signed statement of a chain's head at a moment (torget.archive.seals). The seal log
+    on disk is what counts; this copy is for display and may be rewritten by whoever writes
+    the database, which `torget verify` notices."""
+
+    kind = models.CharField(max_length=10, choices=SealKind)
+    channel = models.ForeignKey(
+        "channels.Channel", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    seq = models.BigIntegerField()
+    head = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+    key_id = models.CharField(max_length=32)
+    line = models.TextField()  # the signed JSON line, as in the log on disk
+    timestamped = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-sealed_at", "-id"]
+        indexes = [models.Index(fields=["channel", "-sealed_at"], name="seal_channel_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.channel_id or ''}#{self.seq}"

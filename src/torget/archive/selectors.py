@@ -203,6 +203,8 @@ def record_events(*, record: Record) -> list[EventView]:
             entry.event,
             record.platform_id,
             entry.at,
+            form=entry.form or 1,
+            state=entry.state or "",
         )
         views.append(
             EventView(entry, entry.prev_hash == expected_prev and recomputed == entry.entry_hash)

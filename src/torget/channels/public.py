@@ -1,6 +1,7 @@
 """The public list of channels (R2): HTML, JSON and CSV, no login, nothing from third parties.
 
-The JSON follows schemas/kanaler-v1.schema.json; a change that breaks it gets a new version.
+The JSON follows schemas/kanaler-v2.schema.json (version 2 added the sealed archive heads);
+a change that breaks it gets a new version.
 """
 
 import csv
@@ -12,13 +13,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from torget.archive.seals import known_public_keys, latest_seals, public_pem
 from torget.organisations.models import Organisation
 
 from .models import Channel
 from .selectors import channels_public
 
-SCHEMA_VERSION = 1
-SCHEMA_PATH = Path(__file__).parent / "schemas" / "kanaler-v1.schema.json"
+SCHEMA_VERSION = 2
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "kanaler-v2.schema.json"
 CSV_COLUMNS = [
     "organisation",
     "platform",
@@ -47,6 +49,38 @@ def _organisation_filter(request: HttpRequest, slug: str | None) -> Organisation
     return get_object_or_404(Organisation, slug=slug) if slug else None
 
 
+def _sealed_head(seal) -> dict | None:
+    if seal is None:
+        return None
+    return {
+        "seq": seal.seq,
+        "entry_hash": seal.head,
+        "sealed_at": seal.sealed_at.isoformat(timespec="seconds"),
+        "key_id": seal.key_id,
+        "timestamped": seal.timestamped,
+        "seal": seal.line,
+    }
+
+
+def _with_seals(channels: list[Channel]) -> list[Channel]:
+    latest = latest_seals(c.pk for c in channels)
+    for channel in channels:
+        channel.sealed = latest.get(channel.pk)
+    return channels
+
+
+def _seal_keys(channels: list[Channel]) -> list[dict]:
+    used = {c.sealed.key_id for c in channels if c.sealed is not None}
+    if not used:
+        return []
+    known = known_public_keys()
+    return [
+        {"key_id": kid, "public_key": public_pem(known[kid]).decode()}
+        for kid in sorted(used)
+        if kid in known
+    ]
+
+
 def _channel_entry(channel: Channel) -> dict:
     return {
         "id": f"{channel.organisation.slug}/{channel.slug}",
@@ -62,13 +96,14 @@ def _channel_entry(channel: Channel) -> dict:
         "comments": channel.comment_policy,
         "listed_since": channel.launched_at.date().isoformat() if channel.launched_at else None,
         "closed_on": channel.closed_at.date().isoformat() if channel.closed_at else None,
+        "sealed_head": _sealed_head(getattr(channel, "sealed", None)),
     }
 
 
 @require_GET
 def channel_list(request: HttpRequest, organisation_slug: str | None = None) -> HttpResponse:
     organisation = _organisation_filter(request, organisation_slug)
-    channels = list(channels_public(organisation=organisation))
+    channels = _with_seals(list(channels_public(organisation=organisation)))
     groups: dict[Organisation, list[Channel]] = {}
     for channel in channels:
         groups.setdefault(channel.organisation, []).append(channel)
@@ -88,7 +123,7 @@ def channel_list(request: HttpRequest, organisation_slug: str | None = None) -> 
 @require_GET
 def channel_list_json(request: HttpRequest, organisation_slug: str | None = None) -> JsonResponse:
     organisation = _organisation_filter(request, organisation_slug)
-    channels = list(channels_public(organisation=organisation))
+    channels = _with_seals(list(channels_public(organisation=organisation)))
     organisations = {c.organisation for c in channels}
     if organisation is not None:
         organisations.add(organisation)
@@ -110,6 +145,7 @@ def channel_list_json(request: HttpRequest, organisation_slug: str | None = None
             }
             for org in sorted(organisations, key=lambda o: o.name)
         ],
+        "seal_keys": _seal_keys(channels),
         "channels": [_channel_entry(c) for c in channels],
     }
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})

@@ -13,7 +13,9 @@ class DisposalConfig(AppConfig):
     def ready(self) -> None:
         from torget.archive import integrity
 
-        from .selectors import tombstoned_hashes
+        from .selectors import disposed_evidence, tombstoned_hashes
 
         if tombstoned_hashes not in integrity.TOMBSTONES:
             integrity.TOMBSTONES.append(tombstoned_hashes)
+        if disposed_evidence not in integrity.DISPOSED_EVIDENCE:
+            integrity.DISPOSED_EVIDENCE.append(disposed_evidence)

@@ -277,13 +277,26 @@ def hold_coverage(*, hold: LegalHold, limit: int = 10) -> tuple[int, list[Record
     return records.count(), list(records.order_by("-created_at", "-id")[:limit])
 
 
-def tombstoned_hashes(channel) -> dict[int, set[str]]:
+def tombstoned_hashes(channel, *, record_ids: list[int] | None = None) -> dict[int, set[str]]:
     """For `torget verify`: the version hashes each purged tombstone of the channel vouches
-    for (before the purge the versions themselves are still there and checked)."""
+    for (before the purge the versions themselves are still there and checked); only for
+    `record_ids` when given (verify reads the archive in batches)."""
     vouched: dict[int, set[str]] = {}
     rows = Tombstone.objects.filter(
         channel=channel, evidence__isnull=True, undone_at__isnull=True, purged_at__isnull=False
-    ).values_list("record_id", "version_hashes", "current_sha256")
+    )
+    if record_ids is not None:
+        rows = rows.filter(record_id__in=record_ids)
+    rows = rows.values_list("record_id", "version_hashes", "current_sha256")
     for rid, hashes, current in rows.iterator(chunk_size=5000):
         vouched.setdefault(rid, set()).update([*hashes, current])
     return vouched
+
+
+def disposed_evidence(evidence_ids: list[int]) -> set[int]:
+    """For `torget verify`: which of these evidence files a tombstone disposed of."""
+    return set(
+        Tombstone.objects.filter(evidence_id__in=evidence_ids, undone_at__isnull=True).values_list(
+            "evidence_id", flat=True
+        )
+    )

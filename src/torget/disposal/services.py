@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from torget.archive import blobs
-from torget.archive.models import Blob, MediaUse, Record, RecordVersion, State
+from torget.archive.models import Blob, ChainEvent, MediaUse, Record, RecordVersion, State
 from torget.channels.models import Channel
+from torget.ingest.pipeline import chain_state_changes
 from torget.organisations.access import check_role
 from torget.organisations.models import Person, Role
 from torget.organisations.services import audit_record
@@ -622,6 +623,18 @@ def _execute_batch(run_id: int, batch_size: int) -> bool:
         Tombstone.objects.bulk_create(tombstones)
         if disposed_ids:
             Record.objects.filter(pk__in=disposed_ids).update(state=State.DISPOSED)
+            chain_state_changes(
+                records=[
+                    (
+                        rid,
+                        rows[rid]["channel_id"],
+                        rows[rid]["platform_id"],
+                        rows[rid]["current_sha256"],
+                    )
+                    for rid in disposed_ids
+                ],
+                event=ChainEvent.DISPOSED,
+            )
         if evidence_ids:
             # The file stays until the purge; without a path it is served to no one.
             Evidence.objects.filter(pk__in=evidence_ids).update(path="")
@@ -728,7 +741,13 @@ def _restore(tombstones: list[Tombstone], now: datetime.datetime) -> int:
             by_state[tombstone.previous_state].append(tombstone.record_id)
     for state, ids in by_state.items():
         # Only what is still disposed: a later state written by someone else is kept.
-        Record.objects.filter(pk__in=ids, state=State.DISPOSED).update(state=state)
+        still = list(
+            Record.objects.filter(pk__in=ids, state=State.DISPOSED).values_list(
+                "id", "channel_id", "platform_id", "current_sha256"
+            )
+        )
+        Record.objects.filter(pk__in=[row[0] for row in still]).update(state=state)
+        chain_state_changes(records=[(*row, state) for row in still], event=ChainEvent.RESTORED)
     Tombstone.objects.filter(pk__in=[t.pk for t in tombstones]).update(undone_at=now)
     return len(tombstones)
 

@@ -33,6 +33,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from torget.archive import blobs
+from torget.archive.chain import CHAIN_FORM, CONTENT_VERSION, GENESIS, chain_hash, same_content
+from torget.archive.chain import canonical_content as _canonical
 from torget.archive.models import ChainEvent, IngestionRun, RunStatus, State
 from torget.archive.search import index_records, tsvector_literal
 from torget.archive.text import terms
@@ -42,8 +44,7 @@ from torget.sources.base import CapturedItem
 logger = logging.getLogger(__name__)
 _local = threading.local()
 
-GENESIS = "0" * 64
-CONTENT_VERSION = 1
+__all__ = ["CONTENT_VERSION", "GENESIS", "chain_hash"]  # kept where callers import them
 MAX_KEPT_ERRORS = 1000
 # A run whose process has not written for this long is taken to be dead.
 STALE_AFTER = datetime.timedelta(minutes=10)
@@ -82,38 +83,28 @@ class ChannelNotArchived(Exception):
 ARCHIVED_STATUSES = ("active", "paused", "closed")
 
 
+def direction_of(item: CapturedItem) -> str:
+    return "drawn_up" if item.author_is_organisation else "received"
+
+
 def canonical_content(item: CapturedItem, media: list[dict]) -> bytes:
-    """The canonical form of what a record says; its SHA-256 is the version hash."""
-    return orjson.dumps(
-        {
-            "v": CONTENT_VERSION,
-            "platform_id": item.platform_id,
-            "kind": item.kind,
-            "author": {
-                "id": item.author_id,
-                "name": item.author_name,
-                "handle": item.author_handle,
-            },
-            "title": item.title,
-            "text": item.text,
-            "media": media,
-        },
-        option=orjson.OPT_SORT_KEYS,
+    """The canonical form of a captured item (torget.archive.chain); its SHA-256 is the
+    version hash."""
+    return _canonical(
+        platform_id=item.platform_id,
+        kind=item.kind,
+        author_id=item.author_id,
+        author_name=item.author_name,
+        author_handle=item.author_handle,
+        created_at=item.created_at,
+        direction=direction_of(item),
+        parent_platform_id=item.parent_id,
+        permalink=item.permalink,
+        title=item.title,
+        text=item.text,
+        media=media,
+        raw=item.raw,
     )
-
-
-def chain_hash(
-    prev_hash: str,
-    version_sha256: str,
-    seq: int,
-    event: str,
-    platform_id: str,
-    at: datetime.datetime,
-) -> str:
-    """entry hash = SHA-256(previous entry hash + version hash + event), docs/integrity.md."""
-    stamp = at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    payload = f"{prev_hash}{version_sha256}{seq}|{event}|{platform_id}|{stamp}"
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 @dataclass
@@ -152,7 +143,10 @@ class _Pending:
     deleted_at: datetime.datetime | None = None
     edited_at: datetime.datetime | None = None
     versions: list[tuple] = field(default_factory=list)
-    events: list[tuple[str, str, datetime.datetime]] = field(default_factory=list)
+    # (event, version hash, at, the record's state after the event)
+    events: list[tuple[str, str, datetime.datetime, str]] = field(default_factory=list)
+    # The current version's canonical content (bytes or text), when an item may differ.
+    content: bytes | str | None = None
 
 
 def run_start(
@@ -355,7 +349,15 @@ def _media_entries(item: CapturedItem) -> tuple[list[dict], list[tuple]]:
         if media.path:
             sha, size = blobs.store_file(media.path)
             stored.append((sha, size, media.mime_type))
-        entries.append({"sha256": sha, "url": media.url, "mime_type": media.mime_type})
+        # "stored": the file itself is kept (verify then requires it, unchanged, on disk).
+        entries.append(
+            {
+                "sha256": sha,
+                "url": media.url,
+                "mime_type": media.mime_type,
+                "stored": bool(media.path),
+            }
+        )
     return entries, stored
 
 
@@ -394,6 +396,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
         )
 
         earlier = _earlier_versions(cursor, pending, items)
+        _load_current_contents(cursor, pending, items)
         for p in items:
             item, content, sha, has_media = p.item, p.content, p.sha256, p.has_media
             entry = pending.get(item.platform_id)
@@ -423,7 +426,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                     edited_at=item.edited_at,
                 )
                 entry.versions.append((1, item.captured_at, sha, content, item.raw))
-                entry.events.append((ChainEvent.CAPTURED, sha, item.captured_at))
+                entry.events.append((ChainEvent.CAPTURED, sha, item.captured_at, entry.state))
                 pending[item.platform_id] = entry
                 counts.new += 1
             elif entry.state == State.DISPOSED:
@@ -431,10 +434,13 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                 # it is kept again (no version, no text, no search entry), before the purge
                 # or after it. A restore within the undo window brings the record back.
                 counts.unchanged += 1
-            elif sha == entry.sha256:
+            elif sha == entry.sha256 or _says_the_same(entry, p):
+                # The same content (the raw payload's counters may differ): no new version.
                 if entry.state == State.DELETED and item.deleted_at is None:
                     entry.state = State.EDITED if entry.version_count > 1 else State.LIVE
-                    entry.events.append((ChainEvent.REAPPEARED, sha, item.captured_at))
+                    entry.events.append(
+                        (ChainEvent.REAPPEARED, entry.sha256, item.captured_at, entry.state)
+                    )
                     entry.changed = True
                     entry.item = item
                     entry.terms = p.terms
@@ -445,6 +451,8 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                     wanted = State.HIDDEN if item.hidden else shown
                     if wanted != entry.state:
                         entry.state = wanted
+                        event = ChainEvent.HIDDEN if wanted == State.HIDDEN else ChainEvent.UNHIDDEN
+                        entry.events.append((event, entry.sha256, item.captured_at, entry.state))
                         entry.changed = True
                         entry.item = item
                         entry.terms = p.terms
@@ -467,7 +475,8 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                 entry.versions.append(
                     (entry.version_count, item.captured_at, sha, content, item.raw)
                 )
-                entry.events.append((ChainEvent.EDITED, sha, item.captured_at))
+                entry.events.append((ChainEvent.EDITED, sha, item.captured_at, entry.state))
+                entry.content = content
                 entry.edited_at = item.edited_at or entry.edited_at
                 entry.has_media = has_media
                 entry.changed = True
@@ -483,7 +492,9 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                 # of deleted posts): kept, marked deleted, and chained as such.
                 entry.state = State.DELETED
                 entry.deleted_at = item.deleted_at
-                entry.events.append((ChainEvent.DELETED, entry.sha256, item.deleted_at))
+                entry.events.append(
+                    (ChainEvent.DELETED, entry.sha256, item.deleted_at, entry.state)
+                )
                 entry.changed = True
                 entry.item = item
                 entry.terms = entry.terms or p.terms
@@ -555,6 +566,35 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                     for e in changed
                 ],
             )
+        revised = [e for e in changed if e.versions]
+        if revised:
+            # A new version is what the record shows now, every hashed field of it (verify
+            # compares the record with its latest version): who, when, what, where.
+            cursor.executemany(
+                "UPDATE archive_record SET kind = %s, author_platform_id = %s, author_name = %s, "
+                "author_handle = %s, author_is_organisation = %s, direction = %s, "
+                "created_at = %s, permalink = %s, parent_id = CASE WHEN parent_platform_id = %s "
+                "THEN parent_id ELSE (SELECT p.id FROM archive_record p WHERE p.channel_id = %s "
+                "AND p.platform_id = %s) END, parent_platform_id = %s WHERE id = %s",
+                [
+                    (
+                        e.item.kind,
+                        e.item.author_id,
+                        e.item.author_name,
+                        e.item.author_handle,
+                        e.item.author_is_organisation,
+                        direction_of(e.item),
+                        db_time(e.item.created_at),
+                        e.item.permalink,
+                        e.item.parent_id,
+                        channel.pk,
+                        e.item.parent_id,
+                        e.item.parent_id,
+                        e.id,
+                    )
+                    for e in revised
+                ],
+            )
         seen = [
             (db_time(e.last_seen), db_time(e.last_seen), run.pk, e.id)
             for e in pending.values()
@@ -583,9 +623,9 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
             cursor,
             channel.pk,
             [
-                (e.id, pid, event, sha, at)
+                (e.id, pid, event, sha, at, state)
                 for pid, e in pending.items()
-                for event, sha, at in e.events
+                for event, sha, at, state in e.events
             ],
         )
         _link_waiting_children(cursor, channel.pk, [pid for pid, _e in new])
@@ -803,6 +843,41 @@ def _earlier_versions(cursor, pending: dict, items: list) -> dict[int, set[str]]
     return found
 
 
+def _load_current_contents(cursor, pending: dict, items: list) -> None:
+    """The current version's content of existing records that an item may say differently:
+    a capture whose hash differs only in its raw payload is not a new version."""
+    ids = sorted(
+        {
+            entry.id
+            for p in items
+            if (entry := pending.get(p.item.platform_id)) is not None
+            and entry.id is not None
+            and entry.sha256 != p.sha256
+            and entry.state != State.DISPOSED
+        }
+    )
+    by_id = {e.id: e for e in pending.values() if e.id is not None}
+    for chunk in _chunks(ids):
+        cursor.execute(
+            f"SELECT v.record_id, v.content FROM archive_recordversion v "
+            f"JOIN archive_record r ON r.id = v.record_id AND v.number = r.version_count "
+            f"WHERE v.record_id IN ({', '.join(['%s'] * len(chunk))})",
+            chunk,
+        )
+        for record_id, content in cursor.fetchall():
+            by_id[record_id].content = content
+
+
+def _says_the_same(entry: _Pending, prepared: Prepared) -> bool:
+    if entry.content is None:
+        return False
+    try:
+        kept = orjson.loads(entry.content)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(kept, dict) and same_content(kept, orjson.loads(prepared.content))
+
+
 def _load_parents(cursor, channel_id: int, platform_ids: set[str]) -> dict[str, tuple[int, str]]:
     """Parents already in the archive: platform id -> (record id, thread platform id)."""
     parents = {}
@@ -817,10 +892,33 @@ def _load_parents(cursor, channel_id: int, platform_ids: set[str]) -> dict[str, 
 
 
 def append_chain(cursor, channel_id: int, events: list[tuple]) -> None:
-    """Link events (record id, platform id, event, sha256, at) to the channel's chain, inside
+    """Link events (record id, platform id, event, sha256, at, the record's state after the
+    event) to the channel's chain, inside
     the caller's transaction. The (channel, seq) unique constraint refuses a second writer
     that read the same chain head."""
     _append_chain(cursor, channel_id, events)
+
+
+def chain_state_changes(*, records: list[tuple[int, int, str, str]], event: str) -> None:
+    """Link a state change of records (id, channel id, platform id, current hash) to their
+    channels' chains, inside the caller's transaction: `event` is also the state name except
+    for a restore, whose state is given per record as the fifth element."""
+    by_channel: dict[int, list[tuple]] = {}
+    now = timezone.now()
+    for row in records:
+        record_id, channel_id, platform_id, sha = row[:4]
+        state = row[4] if len(row) > 4 else event
+        by_channel.setdefault(channel_id, []).append(
+            (record_id, platform_id, event, sha, now, state)
+        )
+    with connection.cursor() as cursor:
+        for channel_id, events in sorted(by_channel.items()):
+            try:
+                with transaction.atomic():
+                    _append_chain(cursor, channel_id, events)
+            except IntegrityError:
+                # An import wrote to the chain at the same moment: read the new head again.
+                _append_chain(cursor, channel_id, events)
 
 
 def _append_chain(cursor, channel_id: int, events: list[tuple]) -> None:
@@ -834,10 +932,12 @@ def _append_chain(cursor, channel_id: int, events: list[tuple]) -> None:
     last = cursor.fetchone()
     seq, prev = (last[0], last[1]) if last else (0, GENESIS)
     rows = []
-    for record_id, platform_id, event, sha, at in events:
+    for record_id, platform_id, event, sha, at, state in events:
         seq += 1
-        entry = chain_hash(prev, sha, seq, event, platform_id, at)
-        rows.append((channel_id, seq, db_time(at), event, record_id, sha, prev, entry))
+        entry = chain_hash(prev, sha, seq, event, platform_id, at, form=CHAIN_FORM, state=state)
+        rows.append(
+            (channel_id, seq, db_time(at), event, record_id, sha, prev, entry, CHAIN_FORM, state)
+        )
         prev = entry
     _insert(
         cursor,
@@ -851,6 +951,8 @@ def _append_chain(cursor, channel_id: int, events: list[tuple]) -> None:
             "version_sha256",
             "prev_hash",
             "entry_hash",
+            "form",
+            "state",
         ),
         rows,
     )
@@ -892,7 +994,7 @@ def mark_unseen_deleted(*, run: IngestionRun, channel: Channel, batch_size: int 
             _append_chain(
                 cursor,
                 channel.pk,
-                [(rid, pid, ChainEvent.DELETED, sha, now) for rid, pid, sha in rows],
+                [(rid, pid, ChainEvent.DELETED, sha, now, State.DELETED) for rid, pid, sha in rows],
             )
             total += len(rows)
             IngestionRun.objects.filter(pk=run.pk).update(deleted=total, heartbeat_at=now)

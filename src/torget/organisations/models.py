@@ -134,10 +134,22 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # The audit log is a hash chain (torget.organisations.auditchain): each event carries its
+    # place and the hash of the one before. Null only for events written before the chain,
+    # which the chain's first event vouches for as a whole.
+    seq = models.BigIntegerField(null=True, blank=True)
+    # Nullable: a NOT NULL column would make SQLite rebuild the table, dropping its triggers.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    entry_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["organisation", "-at"], name="audit_org_at")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seq"], condition=models.Q(seq__isnull=False), name="audit_seq_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
@@ -145,6 +157,11 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise ValueError("The audit log is append-only.")
+        if self.seq is None:
+            from .auditchain import append  # the chain reads the head through this model
+
+            append(self)
+            return
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

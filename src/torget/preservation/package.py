@@ -379,6 +379,8 @@ def _build(
     sip = work / objid
     (sip / "representations").mkdir(parents=True)
     records_rep.rename(sip / "representations" / "rep-records")
+    # The channel's sealed chain heads (made outside the OBJID: a seal names a moment).
+    _write_seals(channel, sip / "representations" / "rep-records" / "data", events_path)
 
     step = time.monotonic()
     pdf_pages = _write_pdfa(channel, period, sip / "representations", objid, workers, progress)
@@ -720,9 +722,55 @@ def _copy_media(versions: list[tuple], folder: Path) -> int:
     return copied
 
 
+def _write_seals(channel: Channel, data: Path, events_path: Path) -> None:
+    """seals.jsonl: every sealed head of the channel's chain from the seal log on disk (the
+    snapshot seals the head first), and seal-keys/: the public keys that signed them. Anyone
+    holding the organisation's public key checks them offline: `torget verify-seal`."""
+    from torget.archive import seals
+
+    try:
+        seals.seal_heads(channels=[channel])
+    except seals.SealError as error:
+        raise PackageError(f"The chain heads could not be sealed: {error}") from None
+    lines, key_ids = [], set()
+    if seals.log_path().exists():
+        for _number, seal, _trouble in seals.read_seals(seals.log_path()):
+            if seal and seal.get("kind") == "channel" and seal.get("channel_id") == channel.pk:
+                lines.append(orjson.dumps(seal, option=orjson.OPT_SORT_KEYS) + b"\n")
+                key_ids.add(seal["key_id"])
+    (data / "seals.jsonl").write_bytes(b"".join(lines))
+    known = seals.known_public_keys()
+    keys = data / "seal-keys"
+    keys.mkdir(exist_ok=True)
+    for kid in sorted(key_ids & set(known)):
+        (keys / f"seal-key-{kid}.pem").write_bytes(seals.public_pem(known[kid]))
+    with open(events_path, "ab") as events:
+        for line in lines:
+            seal = orjson.loads(line)
+            events.write(
+                orjson.dumps(
+                    {
+                        "id": f"seal-{seal['channel_id']}-{seal['seq']}-{seal['key_id']}",
+                        "type": "digital signature generation",
+                        "at": seal["sealed_at"],
+                        "detail": (
+                            f"Chain head {seal['seq']} sealed with Ed25519 key {seal['key_id']}"
+                            + (" and time-stamped (RFC 3161)" if "timestamp" in seal else "")
+                        ),
+                        "outcome": "success",
+                        "note": f"entry_hash {seal['head']}",
+                        "agent": f"{SOFTWARE} {torget.__version__}",
+                    },
+                    option=orjson.OPT_SORT_KEYS,
+                )
+                + b"\n"
+            )
+
+
 def _write_chain(channel: Channel, period: Period, path: Path) -> None:
-    """The chain entries of the period's records, each verifiable on its own:
-    entry_hash = sha256(prev_hash + version_sha256 + seq|event|platform_id|at)."""
+    """The chain entries of the period's records, each verifiable on its own (form 1:
+    sha256(prev_hash + version_sha256 + seq|event|platform_id|at); form 2 adds the state,
+    docs/integrity.md)."""
     start, end = period.bounds()
     entries = (
         IntegrityEntry.objects.filter(
@@ -730,16 +778,34 @@ def _write_chain(channel: Channel, period: Period, path: Path) -> None:
         )
         .order_by("seq")
         .values_list(
-            "seq", "at", "event", "record__platform_id", "version_sha256", "prev_hash", "entry_hash"
+            "seq",
+            "at",
+            "event",
+            "record__platform_id",
+            "version_sha256",
+            "prev_hash",
+            "entry_hash",
+            "form",
+            "state",
         )
     )
     with open(path, "wb") as handle:
-        for seq, at, event, platform_id, sha, prev_hash, entry_hash in entries.iterator(
-            chunk_size=5000
-        ):
+        for (
+            seq,
+            at,
+            event,
+            platform_id,
+            sha,
+            prev_hash,
+            entry_hash,
+            form,
+            state,
+        ) in entries.iterator(chunk_size=5000):
+            extra = {"form": form, "state": state} if form and form >= 2 else {}
             handle.write(
                 orjson.dumps(
                     {
+                        **extra,
                         "seq": seq,
                         "at": at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
                         "event": event,

@@ -6,7 +6,9 @@ is accepted only after its evidence exists and is linked into the integrity chai
 """
 
 import datetime
+import hashlib
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
@@ -229,9 +231,69 @@ def watch_remove(*, person: Person, entry: WatchEntry) -> None:
     entry.delete()
 
 
-def evidence_in_chain(channel: Channel) -> set[tuple[int, str]]:
-    """For `torget verify`: the (record, sha256) pairs of the channel's kept evidence."""
-    return set(Evidence.objects.filter(record__channel=channel).values_list("record_id", "sha256"))
+def evidence_in_chain(channel: Channel, record_ids: list[int]) -> set[tuple[int, str]]:
+    """For `torget verify`: the (record, sha256) pairs of the kept evidence of these records."""
+    return set(
+        Evidence.objects.filter(record__channel=channel, record_id__in=record_ids).values_list(
+            "record_id", "sha256"
+        )
+    )
+
+
+def purged_evidence_media(record_ids: list[int]) -> set[str]:
+    """For `torget verify`: media files deleted on purpose with the evidence of these records
+    (child sexual abuse material: only the hashes are kept)."""
+    purged: set[str] = set()
+    for metadata in Evidence.objects.filter(record_id__in=record_ids).values_list(
+        "metadata", flat=True
+    ):
+        purged.update((metadata or {}).get("media_purged") or [])
+    return purged
+
+
+def evidence_files_check(channel: Channel, label: str):
+    """For `torget verify`: each kept evidence file of the channel is on the disk, unchanged.
+    Disposal empties `path` when it disposes of a file; that is checked against its tombstone."""
+    from torget.archive.integrity import Problem
+
+    kept = (
+        Evidence.objects.filter(record__channel=channel)
+        .order_by("pk")
+        .values_list("pk", "record__platform_id", "path", "sha256", "content_kept")
+    )
+    for pk, platform_id, path, sha, content_kept in kept.iterator(chunk_size=500):
+        where = f"evidence {pk} of record {platform_id}"
+        if not path:
+            if content_kept and not _evidence_disposed(pk):
+                yield Problem(
+                    label, f"{where} file", "a path to the kept file", "none", "evidence_file"
+                )
+            continue
+        file = settings.DATA_DIR / path
+        try:
+            digest = hashlib.sha256()
+            with open(file, "rb") as handle:
+                while chunk := handle.read(1024 * 1024):
+                    digest.update(chunk)
+        except OSError:
+            yield Problem(
+                label, f"{where} file {path}", "the file", "no file (deleted)", "evidence_file"
+            )
+            continue
+        if digest.hexdigest() != sha:
+            yield Problem(
+                label,
+                f"{where} file {path}",
+                sha,
+                f"{digest.hexdigest()} (replaced)",
+                "evidence_file",
+            )
+
+
+def _evidence_disposed(evidence_id: int) -> bool:
+    from torget.archive.integrity import DISPOSED_EVIDENCE
+
+    return any(evidence_id in source([evidence_id]) for source in DISPOSED_EVIDENCE)
 
 
 # Looking at findings.
@@ -356,7 +418,7 @@ def _keep_evidence(person: Person, record: Record, reason_label: str) -> Evidenc
         purged = evidence_files.purge_media(record)
         kept.metadata = {**kept.metadata, "media_purged": purged}
         kept.save(update_fields=["metadata"])
-    _chain(record, ChainEvent.EVIDENCE, kept.sha256)
+    _chain(record, ChainEvent.EVIDENCE, kept.sha256, record.state)
     audit_record(
         organisation=record.organisation,
         actor=person,
@@ -367,27 +429,28 @@ def _keep_evidence(person: Person, record: Record, reason_label: str) -> Evidenc
     return kept
 
 
-def _chain(record: Record, event: str, sha256: str) -> None:
+def _chain(record: Record, event: str, sha256: str, state: str) -> None:
+    """Link an event to the record's chain; `state` is the record's state after it."""
     with connection.cursor() as cursor:
         try:
             with transaction.atomic():
                 append_chain(
                     cursor,
                     record.channel_id,
-                    [(record.pk, record.platform_id, event, sha256, timezone.now())],
+                    [(record.pk, record.platform_id, event, sha256, timezone.now(), state)],
                 )
         except IntegrityError:
             # An import wrote to the chain at the same moment: read the new head and retry.
             append_chain(
                 cursor,
                 record.channel_id,
-                [(record.pk, record.platform_id, event, sha256, timezone.now())],
+                [(record.pk, record.platform_id, event, sha256, timezone.now(), state)],
             )
 
 
 def _mark_removed(record: Record, decision: Decision) -> None:
     Record.objects.filter(pk=record.pk).update(state=State.REMOVED)
-    _chain(record, ChainEvent.REMOVED, record.current_sha256)
+    _chain(record, ChainEvent.REMOVED, record.current_sha256, State.REMOVED)
 
 
 def _register_case(person: Person, record: Record, decision: Decision):
