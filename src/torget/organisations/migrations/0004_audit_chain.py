@@ -37,7 +37,7 @@ def anchor_legacy(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organisations", "0002_audit_append_only"),
+        ("organisations", "0003_audit_refuses_delete_and_truncate"),
     ]
 
     operations = [

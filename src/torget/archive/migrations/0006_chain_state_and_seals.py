@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0004_record_state_disposed"),
+        ("archive", "0005_search_lemmas"),
         ("channels", "0003_supervision_policy"),
     ]
 
