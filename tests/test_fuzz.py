@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -202,20 +202,10 @@ def test_every_route_with_a_path_parameter_has_a_real_value(demo):
 LONG_WORD = "x" * 3000
 
 
-def _value(key: str, value: str) -> str:
-    # Issue 14, finding 2 (helper h2): on PostgreSQL one word over 2,046 bytes in a search
-    # stops tsquery. That fix is h2's; until it lands, the search words get a shorter long
-    # word here, and test_a_long_word_in_search_is_no_server_error below (strict xfail on
-    # PostgreSQL) says when it has landed, so that this exception is removed.
-    if value == LONG_WORD and key == "q" and connection.vendor == "postgresql":
-        return "x" * 1000
-    return value
-
-
 def _query(keys, shift: int, *, twice: bool = False) -> str:
     """Every key with a hostile value, each key a different one (rotated by `shift`)."""
     pairs = [
-        f"{quote(key)}={_value(key, HOSTILE[(shift + index) % len(HOSTILE)])}"
+        f"{quote(key)}={HOSTILE[(shift + index) % len(HOSTILE)]}"
         for index, key in enumerate(sorted(keys))
     ]
     if twice:
@@ -268,7 +258,7 @@ def _fuzz(client: Client, monkeypatch, org, login, *, thorough: bool) -> list[st
         for key in sorted(read) if thorough else ():
             for value in SHARP:
                 for method in methods:
-                    query = f"{quote(key)}={_value(key, value)}"
+                    query = f"{quote(key)}={value}"
                     send(method, f"{url}?{query}" if method == "GET" else url, query)
         for converter, param in PARAM.findall(template):
             for value in PATH_VALUES.get(converter or "str", PATH_VALUES["str"]):
@@ -295,11 +285,6 @@ def test_no_input_gives_a_server_error_to_an_anonymous_visitor(demo, monkeypatch
     assert report[:-1] == [], "\n".join(report)
 
 
-@pytest.mark.xfail(
-    condition="connection.vendor == 'postgresql'",
-    reason="issue 14 finding 2: a word over 2,046 bytes stops tsquery (helper h2 fixes it)",
-    strict=True,
-)
 def test_a_long_word_in_search_is_no_server_error(demo):
     _, everyone = demo
     client = Client(raise_request_exception=False)
