@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from torget.channels.models import Channel
+from torget.organisations.forms import LimitedTextMixin
 
 from .models import HoldScope, RecordClass
 
 
-class RuleForm(forms.Form):
+class RuleForm(LimitedTextMixin, forms.Form):
     record_class = forms.ChoiceField(label=_("Class of records"), choices=RecordClass.choices)
     channel = forms.ModelChoiceField(
         label=_("Channel"),
@@ -45,7 +46,7 @@ class RuleForm(forms.Form):
         ).order_by("name")
 
 
-class HoldForm(forms.Form):
+class HoldForm(LimitedTextMixin, forms.Form):
     scope = forms.ChoiceField(label=_("What is held"), choices=HoldScope.choices)
     channel = forms.ModelChoiceField(
         label=_("Channel"),

@@ -2,7 +2,6 @@
 one by hand; and the way to disposal rules, runs and holds."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -10,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from torget.channels.models import Channel, Status
+from torget.channels.models import Channel, Status, mark_name_clashes
+from torget.organisations.access import RoleRequired
 from torget.organisations.decorators import person_required
 from torget.organisations.models import Person
+from torget.refusals import FORBIDDEN
 
 from .models import Snapshot
 from .package import PackageError, Period
@@ -22,7 +23,7 @@ from .tasks import build_snapshot
 
 def _check_viewer(person: Person) -> None:
     if not person.has_role(*VIEWERS):
-        raise PermissionDenied(_("Preservation is for archivists, registrars and auditors."))
+        raise RoleRequired(_("Preservation is for archivists, registrars and auditors."))
 
 
 def _disposal_links() -> list[tuple[str, str]]:
@@ -42,17 +43,27 @@ def _disposal_links() -> list[tuple[str, str]]:
 @require_GET
 @person_required
 def overview(request: HttpRequest) -> HttpResponse:
+    return _overview(request)
+
+
+def _overview(request: HttpRequest, *, posted=None, status: int = 200) -> HttpResponse:
+    """The snapshots; after a refused snapshot, with the values the person chose."""
     person = request.person
     _check_viewer(person)
-    snapshots = (
+    snapshots = list(
         Snapshot.objects.filter(organisation=person.organisation)
         .select_related("channel", "requested_by")
         .order_by("-requested_at", "-id")[:200]
     )
-    channels = Channel.objects.filter(
-        organisation=person.organisation,
-        status__in=[Status.ACTIVE, Status.PAUSED, Status.CLOSED],
-    ).order_by("name")
+    mark_name_clashes([snapshot.channel for snapshot in snapshots])
+    channels = (
+        Channel.objects.filter(
+            organisation=person.organisation,
+            status__in=[Status.ACTIVE, Status.PAUSED, Status.CLOSED],
+        )
+        .with_name_clash()
+        .order_by("name")
+    )
     today = timezone.localdate()
     last_half = Period.half_year_before(today)
     return render(
@@ -64,7 +75,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "may_take": person.has_role(*TAKERS),
             "suggested": last_half,
             "disposal_links": _disposal_links(),
+            "posted": posted or {},
         },
+        status=status,
     )
 
 
@@ -92,14 +105,11 @@ def take(request: HttpRequest) -> HttpResponse:
     try:
         period = Period.of(request.POST.get("start", ""), request.POST.get("end", ""))
         snapshot = request_snapshot(person=person, channel=channel, period=period)
-    except PackageError as error:
-        messages.error(request, str(error))
-        return HttpResponseRedirect(reverse("preservation"))
-    except SnapshotRefused as error:
-        if error.forbidden:
-            raise PermissionDenied(error.message) from None
-        messages.error(request, error.message)
-        return HttpResponseRedirect(reverse("preservation"))
+    except (PackageError, SnapshotRefused) as refusal:
+        if refusal.status == FORBIDDEN:
+            raise
+        messages.error(request, refusal.sentence)
+        return _overview(request, posted=request.POST, status=refusal.status)
     build_snapshot.enqueue(snapshot.pk)
     messages.success(
         request,
