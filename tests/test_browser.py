@@ -48,10 +48,10 @@ def test_channel_from_proposal_to_closed(page_as, live_server, world, browser):
     channel = Channel.objects.get(name="Biblioteket i Exempla")
     assert channel.status == Status.PROPOSED
 
-    # The communicator approves it for decision.
+    # The communicator approves it and sends it to risk assessment.
     page = page_as(world.communicator)
     page.get_by_role("link", name="Biblioteket i Exempla").click()  # from "Waiting for you"
-    page.get_by_role("button", name="Godkänn för beslut").click()
+    page.get_by_role("button", name="Skicka till riskbedömning").click()
     page.get_by_text("Väntar på riskbedömning").first.wait_for()
 
     # The security officer records the risk assessment.
@@ -79,7 +79,7 @@ def test_channel_from_proposal_to_closed(page_as, live_server, world, browser):
         box.check()
     page.get_by_role("button", name="Spara checklistan").click()
     page.get_by_role("button", name="Lansera").click()
-    page.get_by_text("Klart: Lansera").wait_for()
+    page.get_by_text("Kanalen är lanserad").wait_for()
     screenshot(page, "04-active")
     channel.refresh_from_db()
     assert channel.status == Status.ACTIVE and channel.next_review_due is not None

@@ -2,7 +2,8 @@
 the caller's organisation: by session (the browser) or by a personal token (`Authorization:
 Bearer tg_...`, made with `torget apitoken`)."""
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -10,6 +11,7 @@ from torget.archive.api import router as archive_router
 from torget.channels.api import router as channels_router
 from torget.organisations.models import Person
 from torget.organisations.services import api_token_authenticate
+from torget.refusals import FORBIDDEN, Refusal
 
 
 class TokenAuth(HttpBearer):
@@ -43,3 +45,14 @@ api = NinjaAPI(
 )
 api.add_router("/channels", channels_router)
 api.add_router("/records", archive_router)
+
+
+@api.exception_handler(Refusal)
+def refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    """The one place the API says "no": the refusal's sentence, with its status."""
+    return api.create_response(request, {"detail": refusal.sentence}, status=refusal.status)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(error) or "Not allowed."}, status=FORBIDDEN)

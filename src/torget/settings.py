@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "torget.organisations.middleware.PersonMiddleware",
+    # Turns a domain refusal (torget.refusals.Refusal) into a page with its sentence and status.
+    "torget.organisations.middleware.RefusalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "torget.organisations.middleware.ContentSecurityPolicyMiddleware",
@@ -293,6 +295,9 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("TORGET_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("TORGET_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("TORGET_EMAIL_FROM", "torget@localhost")
+# TORGET_BASE_URL: the address people open Torget at, used for the links in e-mails
+# (https://torget.example.se). Default: where `torget run` listens.
+TORGET_BASE_URL = os.environ.get("TORGET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # `torget check --deploy`: Torget's own checks (torget/checks.py) say the same as these of
 # Django's, but name the TORGET_* variable to set, so Django's are not repeated beside them:

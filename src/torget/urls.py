@@ -41,6 +41,11 @@ urlpatterns = [
     path("dialog/statistik.csv", dialogue_views.statistics_csv, name="dialogue_statistics_csv"),
     path("dialog/kalender/", dialogue_views.calendar_page, name="dialogue_calendar"),
     path("registrator/", dialogue_views.registrar_queue, name="registrar_queue"),
+    path(
+        "registrator/<int:pk>/<str:name>",
+        dialogue_views.registration_file,
+        name="registration_file",
+    ),
     path("tillsyn/", supervision_views.overview, name="supervision"),
     path("tillsyn/ko/", supervision_views.review_queue, name="supervision_queue"),
     path("tillsyn/ko/<id:pk>/tilldela/", supervision_views.item_assign, name="supervision_assign"),

@@ -106,7 +106,7 @@ class Record(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.platform_id}"
+        return f"#{self.pk} ({self.get_kind_display().lower()} {self.platform_id})"
 
 
 class RecordVersion(models.Model):

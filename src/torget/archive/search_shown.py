@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from torget.organisations.models import Person
 from torget.personal_data import policy
 from torget.personal_data.masking import mask_text, names_personal_data
+from torget.refusals import FORBIDDEN, Refusal
 
 from .models import Record
 from .search import PAGE_SIZE, Filters, Page, records_search
@@ -30,8 +31,10 @@ from .text import query_terms, terms
 MAX_ROUNDS = 5
 
 
-class SearchRefused(ValidationError):
+class SearchRefused(ValidationError, Refusal):
     """A query this person may not make, with a sentence saying why."""
+
+    status = FORBIDDEN
 
 
 def records_search_shown(

@@ -223,4 +223,8 @@ def blob_get(*, person: Person, sha256: str) -> Blob:
 def channels_with_records(*, person: Person) -> QuerySet:
     from torget.channels.models import Channel
 
-    return Channel.objects.filter(organisation_id=person.organisation_id).order_by("name")
+    return (
+        Channel.objects.filter(organisation_id=person.organisation_id)
+        .with_name_clash()
+        .order_by("name")
+    )

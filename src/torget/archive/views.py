@@ -6,6 +6,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from torget.channels.models import mark_name_clashes
 from torget.dialogue.services import may_answer
 from torget.documents.filetypes import HEAD_BYTES, INLINE_SAFE, sniff
 from torget.organisations.decorators import person_required
@@ -61,6 +62,8 @@ def search(request: HttpRequest) -> HttpResponse:
             )
         except SearchRefused as error:
             refused = " ".join(error.messages)
+    if page:
+        mark_name_clashes([hit.record.channel for hit in page.hits])
     next_query = params.copy()
     if page and page.next_before:
         next_query["before"] = page.next_before

@@ -4,6 +4,7 @@ organisation, so another organisation's unit or person cannot even be chosen."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from torget.organisations.forms import LimitedTextMixin
 from torget.organisations.models import Person, Role
 from torget.organisations.selectors import people_list, units_list
 from torget.params import IdsChoiceField
@@ -16,7 +17,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ChannelForm(forms.ModelForm):
+class ChannelForm(LimitedTextMixin, forms.ModelForm):
     administrators = IdsChoiceField(
         queryset=Person.objects.none(),
         required=False,
@@ -94,7 +95,7 @@ class ChannelForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
 
 
-class CommentForm(forms.Form):
+class CommentForm(LimitedTextMixin, forms.Form):
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -106,7 +107,7 @@ class CommentForm(forms.Form):
             self.fields["comment"].label = label
 
 
-class RiskAssessmentForm(forms.Form):
+class RiskAssessmentForm(LimitedTextMixin, forms.Form):
     assessment = forms.CharField(
         label=_("Assessment"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -142,7 +143,7 @@ class ChecklistForm(forms.Form):
         return {name: self.cleaned_data[name] for name in CHECKLIST_FIELDS}
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(LimitedTextMixin, forms.Form):
     fulfils_purpose = forms.TypedChoiceField(
         label=_("Does the channel still fulfil its purpose?"),
         choices=[("yes", _("Yes")), ("no", _("No"))],

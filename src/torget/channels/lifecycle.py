@@ -11,30 +11,40 @@ from django.utils.translation import gettext_lazy as _
 
 from torget.organisations.access import RoleRequired, role_labels
 from torget.organisations.models import Person, Role
+from torget.refusals import CONFLICT, Refusal
 
 from .models import Channel, Status
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refusal):
     """A step that the channel's state or data does not allow. The message says why."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    status = CONFLICT
 
 
 @dataclass(frozen=True)
 class Step:
     action: str
+    # The button: where the step leads ("Send to risk assessment").
     label: str
     sources: frozenset[str]
     target: str
     roles: tuple[str, ...]
+    # The confirmation, in words: what happened ("The channel is launched.").
+    done: str = ""
+    # The history line: what the person did ("sent it to risk assessment").
+    did: str = ""
     needs_comment: bool = False
     # Steps that only the channel's own responsible manager may take.
     responsible_manager_only: bool = False
     # Steps a channel administrator may take only on the channels they administer.
     own_channel_only: bool = False
+    # The states in which the step is the channel's next step (default: all its sources);
+    # in the others it is possible but not waiting for anyone (a new risk assessment).
+    next_in: frozenset[str] | None = None
+
+    def is_next(self, channel: Channel) -> bool:
+        return channel.status in (self.sources if self.next_in is None else self.next_in)
 
 
 STEPS: dict[str, Step] = {
@@ -42,18 +52,24 @@ STEPS: dict[str, Step] = {
     for step in [
         Step(
             "resubmit",
-            _("Submit again"),
+            _("Submit again for review"),
             frozenset({Status.RETURNED}),
             Status.PROPOSED,
             (Role.CHANNEL_ADMIN, Role.COMMUNICATOR, Role.MANAGER),
+            done=_("The proposal is sent again to the communicators for review."),
+            did=_("submitted the proposal again"),
             own_channel_only=True,
         ),
         Step(
             "approve",
-            _("Approve for decision"),
+            _("Send to risk assessment"),
             frozenset({Status.PROPOSED}),
             Status.RISK_ASSESSMENT,
             (Role.COMMUNICATOR,),
+            done=_(
+                "The proposal is approved and sent to the security officer for risk assessment."
+            ),
+            did=_("approved the proposal and sent it to risk assessment"),
         ),
         Step(
             "send_back",
@@ -61,6 +77,8 @@ STEPS: dict[str, Step] = {
             frozenset({Status.PROPOSED}),
             Status.RETURNED,
             (Role.COMMUNICATOR,),
+            done=_("The proposal is sent back with your comments."),
+            did=_("sent the proposal back for changes"),
             needs_comment=True,
         ),
         Step(
@@ -69,6 +87,11 @@ STEPS: dict[str, Step] = {
             frozenset({Status.RISK_ASSESSMENT, Status.DECISION}),
             Status.DECISION,
             (Role.SECURITY_OFFICER,),
+            done=_(
+                "The risk assessment is recorded; the channel waits for the manager's decision."
+            ),
+            did=_("recorded the risk assessment"),
+            next_in=frozenset({Status.RISK_ASSESSMENT}),
         ),
         Step(
             "open",
@@ -76,6 +99,8 @@ STEPS: dict[str, Step] = {
             frozenset({Status.DECISION}),
             Status.PREPARING,
             (Role.MANAGER,),
+            done=_("You decided to open the channel. Its administrators now prepare the launch."),
+            did=_("decided to open the channel"),
             responsible_manager_only=True,
         ),
         Step(
@@ -84,6 +109,8 @@ STEPS: dict[str, Step] = {
             frozenset({Status.DECISION}),
             Status.REJECTED,
             (Role.MANAGER,),
+            done=_("You decided not to open the channel."),
+            did=_("decided not to open the channel"),
             needs_comment=True,
             responsible_manager_only=True,
         ),
@@ -93,6 +120,8 @@ STEPS: dict[str, Step] = {
             frozenset({Status.PREPARING}),
             Status.ACTIVE,
             (Role.CHANNEL_ADMIN, Role.COMMUNICATOR),
+            done=_("The channel is launched. It is on the public list and archived from now on."),
+            did=_("launched the channel"),
             own_channel_only=True,
         ),
         Step(
@@ -101,6 +130,8 @@ STEPS: dict[str, Step] = {
             frozenset({Status.ACTIVE}),
             Status.PAUSED,
             (Role.MANAGER, Role.COMMUNICATOR, Role.SECURITY_OFFICER),
+            done=_("The channel is paused."),
+            did=_("paused the channel"),
             needs_comment=True,
         ),
         Step(
@@ -109,19 +140,59 @@ STEPS: dict[str, Step] = {
             frozenset({Status.PAUSED}),
             Status.ACTIVE,
             (Role.MANAGER,),
+            done=_("The channel is active again."),
+            did=_("made the channel active again"),
             responsible_manager_only=True,
         ),
         Step(
             "close",
-            _("Close"),
+            _("Close the channel"),
             frozenset({Status.ACTIVE, Status.PAUSED}),
             Status.CLOSED,
             (Role.MANAGER,),
+            done=_("The channel is closed."),
+            did=_("closed the channel"),
             needs_comment=True,
             responsible_manager_only=True,
         ),
     ]
 }
+
+
+# What the person did, for history lines of steps outside STEPS.
+DID = {"propose": _("proposed the channel")}
+
+
+def did_label(action: str) -> str:
+    step = STEPS.get(action)
+    return str(step.did if step else DID.get(action, action))
+
+
+# Who a channel in each state waits for, said to everyone else.
+def waiting_for(channel: Channel) -> str:
+    """ "Waiting for the security officer": whom the channel's next step waits for."""
+    status = channel.status
+    if status == Status.PROPOSED:
+        return str(_("Waiting for a communicator to review the proposal"))
+    if status == Status.RETURNED:
+        return str(
+            format_lazy(
+                _("Waiting for {name} to change the proposal and submit it again"),
+                name=channel.proposed_by.name,
+            )
+        )
+    if status == Status.RISK_ASSESSMENT:
+        return str(_("Waiting for the security officer's risk assessment"))
+    if status == Status.DECISION:
+        return str(
+            format_lazy(
+                _("Waiting for the decision of the responsible manager, {name}"),
+                name=channel.responsible_manager.name,
+            )
+        )
+    if status == Status.PREPARING:
+        return str(_("Waiting for the channel's administrators to complete the launch checklist"))
+    return ""
 
 
 def _status_labels(statuses: frozenset[str]) -> str:
@@ -150,6 +221,12 @@ def steps_for(person: Person, channel: Channel) -> list[Step]:
             continue
         allowed.append(step)
     return allowed
+
+
+def next_steps_for(person: Person, channel: Channel) -> list[Step]:
+    """The steps that wait for `person` now: not the ones merely possible (a new risk
+    assessment once one is recorded)."""
+    return [step for step in steps_for(person, channel) if step.is_next(channel)]
 
 
 def _check_state(channel: Channel, step: Step) -> None:

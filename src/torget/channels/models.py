@@ -1,7 +1,7 @@
 """The register of official channels and the steps of each channel's life."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -48,6 +48,42 @@ class SignatureStyle(models.TextChoices):
     # Seed 002 §2.1.5: "Hälsningar Sara, kommunikatör"; some channels sign with initials.
     NAME_AND_TITLE = "name_title", _("First name and title")
     INITIALS = "initials", _("Initials")
+
+
+def channel_label(*, name: str, platform: str, address: str = "", clash: bool = False) -> str:
+    """How a channel is shown everywhere: its name and platform, and its address too when
+    another channel of the organisation has the same name on the same platform."""
+    platform_label = Platform(platform).label if platform in Platform.values else platform
+    if clash and address:
+        return f"{name} ({platform_label}, {address})"
+    return f"{name} ({platform_label})"
+
+
+class ChannelQuerySet(models.QuerySet):
+    def with_name_clash(self) -> "ChannelQuerySet":
+        """Annotate `name_clash`, so that `label` needs no query of its own."""
+        others = Channel.objects.filter(
+            organisation_id=OuterRef("organisation_id"),
+            platform=OuterRef("platform"),
+            name=OuterRef("name"),
+        ).exclude(pk=OuterRef("pk"))
+        return self.annotate(name_clash=Exists(others))
+
+
+def mark_name_clashes(channels: "list[Channel]") -> None:
+    """Set `name_clash` on channels fetched through a relation (one query for all)."""
+    pending = [c for c in channels if "name_clash" not in c.__dict__]
+    if not pending:
+        return
+    clashing = set(
+        Channel.objects.filter(organisation_id__in={c.organisation_id for c in pending})
+        .values("organisation_id", "platform", "name")
+        .annotate(n=models.Count("id"))
+        .filter(n__gt=1)
+        .values_list("organisation_id", "platform", "name")
+    )
+    for channel in pending:
+        channel.name_clash = (channel.organisation_id, channel.platform, channel.name) in clashing
 
 
 class Channel(models.Model):
@@ -159,6 +195,8 @@ class Channel(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
+    objects = ChannelQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -198,7 +236,16 @@ class Channel(models.Model):
         indexes = [models.Index(fields=["organisation", "status"], name="channel_org_status")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_platform_display()})"
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The channel as people see it, on every page, e-mail and log line."""
+        if "name_clash" not in self.__dict__:
+            mark_name_clashes([self])
+        return channel_label(
+            name=self.name, platform=self.platform, address=self.address, clash=self.name_clash
+        )
 
     @property
     def checklist_complete(self) -> bool:

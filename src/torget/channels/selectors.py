@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from torget.organisations.models import Organisation, Person
 
-from .lifecycle import Step, steps_for
+from .lifecycle import Step, next_steps_for
 from .models import Channel, ChannelTransition, Status
 
 # The public list shows live channels, and closed ones for a year so their records can
@@ -27,8 +27,10 @@ def channels_list(
     unit_id: int | None = None,
     query: str = "",
 ) -> QuerySet[Channel]:
-    channels = Channel.objects.filter(organisation_id=person.organisation_id).select_related(
-        "unit", "responsible_manager"
+    channels = (
+        Channel.objects.filter(organisation_id=person.organisation_id)
+        .select_related("unit", "responsible_manager")
+        .with_name_clash()
     )
     if status:
         channels = channels.filter(status=status)
@@ -94,7 +96,7 @@ def channels_awaiting(*, person: Person) -> list[tuple[Channel, list[Step]]]:
     )
     awaiting = []
     for channel in open_channels:
-        steps = steps_for(person, channel)
+        steps = next_steps_for(person, channel)
         if steps:
             awaiting.append((channel, steps))
     return awaiting

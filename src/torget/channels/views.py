@@ -1,23 +1,33 @@
 """Pages of the channel register. Each view parses input, calls one service or selector, renders."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from torget.dialogue.selectors import overdue_count
+from torget.dialogue.selectors import open_count, overdue_count, registrations_waiting_count
+from torget.dialogue.services import ANSWERERS
 from torget.organisations.access import RoleRequired, check_role
 from torget.organisations.decorators import person_required
 from torget.organisations.forms import attach_domain_errors
+from torget.organisations.models import Role
 from torget.organisations.selectors import units_list
 from torget.params import parse_id
+from torget.refusals import Refusal
+from torget.supervision.selectors import queue as supervision_queue
 from torget.supervision.selectors import supervision_alarms_today
 
 from . import selectors, services
 from .forms import ChannelForm, ChecklistForm, CommentForm, ReviewForm, RiskAssessmentForm
-from .lifecycle import STEPS, TransitionRefused, may_edit, steps_for
+from .lifecycle import STEPS, did_label, may_edit, steps_for, waiting_for
 from .models import Platform, Status
 
 LIFECYCLE_PATH = [
@@ -27,6 +37,78 @@ LIFECYCLE_PATH = [
     Status.PREPARING,
     Status.ACTIVE,
 ]
+# Where the states off the main path stand on it: a paused channel has been through every
+# step up to active, so its ticks stay.
+PATH_POSITION = {
+    Status.RETURNED: Status.PROPOSED,
+    Status.REJECTED: Status.DECISION,
+    Status.PAUSED: Status.ACTIVE,
+}
+# The inventory review is offered as the next step only this close to its date.
+REVIEW_SOON = datetime.timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class Work:
+    """Something waiting for the person, said in words, with where to do it."""
+
+    text: str
+    url: str
+
+
+def work_waiting(person) -> list[Work]:
+    """What waits for this person outside the channel steps, whatever their roles."""
+    from torget.disposal.models import DisposalRun, RunStatus
+    from torget.preservation.models import Snapshot, SnapshotStatus
+    from torget.supervision.services import SUPERVISORS
+
+    work = []
+    if person.has_role(*ANSWERERS) or person.administered_channels.exists():
+        n = open_count(person=person)
+        if n:
+            text = ngettext(
+                "%(n)s unanswered question in the dialogue inbox",
+                "%(n)s unanswered questions in the dialogue inbox",
+                n,
+            )
+            work.append(Work(text % {"n": n}, reverse("inbox")))
+    if person.has_role(*SUPERVISORS) or person.administered_channels.exists():
+        n = supervision_queue(person=person).count()
+        if n:
+            text = ngettext(
+                "%(n)s record to review in supervision", "%(n)s records to review in supervision", n
+            )
+            work.append(Work(text % {"n": n}, reverse("supervision_queue")))
+    if person.has_role(Role.REGISTRAR):
+        n = registrations_waiting_count(person=person)
+        if n:
+            text = ngettext(
+                "%(n)s package waiting to be registered",
+                "%(n)s packages waiting to be registered",
+                n,
+            )
+            work.append(Work(text % {"n": n}, reverse("registrar_queue")))
+    if person.has_role(Role.ARCHIVIST):
+        n = DisposalRun.objects.filter(
+            organisation_id=person.organisation_id, status=RunStatus.PLANNED
+        ).count()
+        if n:
+            text = ngettext(
+                "%(n)s disposal dry run waiting for approval",
+                "%(n)s disposal dry runs waiting for approval",
+                n,
+            )
+            work.append(Work(text % {"n": n}, reverse("disposal_index")))
+        n = Snapshot.objects.filter(
+            organisation_id=person.organisation_id,
+            status__in=(SnapshotStatus.INVALID, SnapshotStatus.FAILED),
+        ).count()
+        if n:
+            text = ngettext(
+                "%(n)s snapshot that is not valid", "%(n)s snapshots that are not valid", n
+            )
+            work.append(Work(text % {"n": n}, reverse("preservation")))
+    return work
 
 
 @person_required
@@ -41,6 +123,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "channels/dashboard.html",
         {
             "awaiting": selectors.channels_awaiting(person=person),
+            "work": work_waiting(person),
             "overdue": selectors.channels_review_overdue(person=person),
             "inactive": selectors.channels_inactive(person=person),
             "status_counts": [(Status(s), counts[s]) for s in Status.values],
@@ -127,7 +210,18 @@ def _render_detail(request: HttpRequest, channel, status: int = 200, **forms) ->
     person = request.person
     steps = steps_for(person, channel)
     actions = {step.action for step in steps}
-    path_index = LIFECYCLE_PATH.index(channel.status) if channel.status in LIFECYCLE_PATH else None
+    next_actions = {step.action for step in steps if step.is_next(channel)}
+    position = PATH_POSITION.get(channel.status, channel.status)
+    if channel.status == Status.CLOSED:
+        path_index = len(LIFECYCLE_PATH)
+    else:
+        path_index = LIFECYCLE_PATH.index(position) if position in LIFECYCLE_PATH else None
+    review_due_soon = channel.next_review_due is not None and (
+        channel.next_review_due - timezone.localdate() <= REVIEW_SOON
+    )
+    history = list(selectors.channel_history(channel=channel))
+    for transition in history:
+        transition.did = did_label(transition.action)
     return render(
         request,
         "channels/channel_detail.html",
@@ -140,6 +234,8 @@ def _render_detail(request: HttpRequest, channel, status: int = 200, **forms) ->
             ],
             "risk_form": forms.get("risk_form")
             or (RiskAssessmentForm() if "assess_risk" in actions else None),
+            "risk_is_next": "assess_risk" in next_actions or "risk_form" in forms,
+            "waiting_for": "" if next_actions else waiting_for(channel),
             "checklist_form": forms.get("checklist_form")
             or (
                 ChecklistForm(initial={f: getattr(channel, f) for f in services.CHECKLIST_FIELDS})
@@ -151,17 +247,18 @@ def _render_detail(request: HttpRequest, channel, status: int = 200, **forms) ->
                 ReviewForm()
                 if channel.status in (Status.ACTIVE, Status.PAUSED)
                 and person.has_role(*services.REVIEWERS)
+                and review_due_soon
                 else None
             ),
             "may_edit": may_edit(person, channel),
-            "history": selectors.channel_history(channel=channel),
+            "history": history,
             "risk_assessments": channel.risk_assessments.select_related("assessed_by"),
             "reviews": channel.reviews.select_related("reviewed_by")[:10],
             "lifecycle_path": [
                 {
                     "status": Status(s),
                     "done": path_index is not None and i < path_index,
-                    "current": s == channel.status,
+                    "current": s == position and channel.status != Status.CLOSED,
                 }
                 for i, s in enumerate(LIFECYCLE_PATH)
             ],
@@ -196,10 +293,12 @@ def step(request: HttpRequest, slug: str, action: str) -> HttpResponse:
             action=action,
             comment=form.cleaned_data["comment"],
         )
-    except TransitionRefused as refusal:
-        messages.error(request, refusal.message)
-        return _render_detail(request, channel, status=409)
-    messages.success(request, _("Done: %(step)s.") % {"step": STEPS[action].label})
+    except Refusal as refusal:
+        messages.error(request, refusal.sentence)
+        return _render_detail(
+            request, channel, status=refusal.status, **{f"comment_{action}": form}
+        )
+    messages.success(request, STEPS[action].done)
     return redirect("channel_detail", slug=channel.slug)
 
 
@@ -215,11 +314,11 @@ def assess_risk(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ValidationError as error:
             attach_domain_errors(form, error)
-        except TransitionRefused as refusal:
-            messages.error(request, refusal.message)
-            return _render_detail(request, channel, status=409)
+        except Refusal as refusal:
+            messages.error(request, refusal.sentence)
+            return _render_detail(request, channel, status=refusal.status, risk_form=form)
         else:
-            messages.success(request, _("The risk assessment was recorded."))
+            messages.success(request, STEPS["assess_risk"].done)
             return redirect("channel_detail", slug=channel.slug)
     return _render_detail(request, channel, status=400, risk_form=form)
 
@@ -232,9 +331,9 @@ def checklist(request: HttpRequest, slug: str) -> HttpResponse:
     form.is_valid()  # only booleans: always valid
     try:
         services.channel_checklist_update(person=request.person, channel=channel, **form.flags())
-    except TransitionRefused as refusal:
-        messages.error(request, refusal.message)
-        return _render_detail(request, channel, status=409)
+    except Refusal as refusal:
+        messages.error(request, refusal.sentence)
+        return _render_detail(request, channel, status=refusal.status, checklist_form=form)
     messages.success(request, _("The checklist was saved."))
     return redirect("channel_detail", slug=channel.slug)
 
@@ -251,9 +350,9 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ValidationError as error:
             attach_domain_errors(form, error)
-        except TransitionRefused as refusal:
-            messages.error(request, refusal.message)
-            return _render_detail(request, channel, status=409)
+        except Refusal as refusal:
+            messages.error(request, refusal.sentence)
+            return _render_detail(request, channel, status=refusal.status, review_form=form)
         else:
             messages.success(request, _("The review was recorded."))
             return redirect("channel_detail", slug=channel.slug)

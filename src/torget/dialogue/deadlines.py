@@ -19,6 +19,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 __all__ = ["Calendar", "UnknownCountry", "deadline_for"]
 
@@ -33,7 +35,7 @@ CATEGORIES = {
     "FI": ("public",),
 }
 # Days off in practice that the package does not list: Norway's julaften and nyttårsaften.
-EXTRA_DAYS_OFF = {"NO": ((12, 24), (12, 31))}
+EXTRA_DAYS_OFF = {"NO": ((12, 24, _("Christmas Eve")), (12, 31, _("New Year's Eve")))}
 DEFAULT_ZONES = {
     "SE": "Europe/Stockholm",
     "NO": "Europe/Oslo",
@@ -86,7 +88,15 @@ class Calendar:
         return day
 
     def day_off_name(self, day: datetime.date) -> str:
-        return _days_off(self.country, day.year).get(day, "")
+        """The holiday's name in the language of the page (Swedish by default)."""
+        language = _holiday_language(self.country, get_language() or "sv")
+        name = _names(self.country, day.year, language).get(day)
+        if name:
+            return name
+        for month, number, extra in EXTRA_DAYS_OFF.get(self.country, ()):
+            if (day.month, day.day) == (month, number):
+                return str(extra)
+        return ""
 
 
 @lru_cache(maxsize=64)
@@ -94,9 +104,32 @@ def _days_off(country: str, year: int) -> dict[datetime.date, str]:
     days = dict(
         holidays.country_holidays(country, years=year, categories=CATEGORIES[country]).items()
     )
-    for month, day in EXTRA_DAYS_OFF.get(country, ()):
+    for month, day, _name in EXTRA_DAYS_OFF.get(country, ()):
         days.setdefault(datetime.date(year, month, day), "day off in practice")
     return days
+
+
+@lru_cache(maxsize=64)
+def _names(country: str, year: int, language: str) -> dict[datetime.date, str]:
+    return dict(
+        holidays.country_holidays(
+            country, years=year, categories=CATEGORIES[country], language=language
+        ).items()
+    )
+
+
+def _holiday_language(country: str, ui_language: str) -> str:
+    """The `holidays` package's language nearest the page's: Swedish names for a Swedish
+    page (Finland's in Finland-Swedish), English for English, else the country's own."""
+    entity = holidays.country_holidays(country).__class__
+    supported = entity.supported_languages
+    wanted = {"sv": ("sv", f"sv_{country}"), "en": ("en_US", "en_GB")}.get(
+        ui_language.split("-")[0], ()
+    )
+    for language in wanted:
+        if language in supported:
+            return language
+    return entity.default_language
 
 
 def counts_from(arrived: datetime.datetime, calendar: Calendar) -> datetime.date:

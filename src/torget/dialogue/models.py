@@ -139,7 +139,7 @@ class Question(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel.slug}: {self.record.text[:60]}"
+        return f"“{self.record.text[:60]}” ({self.channel})"
 
     @property
     def waiting(self) -> bool:

@@ -23,7 +23,7 @@ def answerable_channels(*, person: Person) -> QuerySet[Channel]:
     channels = Channel.objects.filter(organisation_id=person.organisation_id)
     if not person.has_role(*ANSWERERS):
         channels = channels.filter(administrators=person)
-    return channels.order_by("name")
+    return channels.with_name_clash().order_by("name")
 
 
 @dataclass
@@ -107,6 +107,20 @@ def question_get(*, person: Person, pk: int) -> Question:
         raise Http404("No such question.") from None
 
 
+def open_count(*, person: Person) -> int:
+    """Questions waiting for an answer on the channels this person answers on."""
+    questions = Question.objects.filter(
+        organisation_id=person.organisation_id, status__in=OPEN_STATUSES
+    )
+    if not person.has_role(*ANSWERERS):
+        questions = questions.filter(channel__in=answerable_channels(person=person))
+    return questions.count()
+
+
+def registrations_waiting_count(*, person: Person) -> int:
+    return registrations(person=person).filter(case_reference="").count()
+
+
 def overdue_count(*, person: Person) -> int:
     return (
         Question.objects.filter(
@@ -186,7 +200,7 @@ def response_statistics(
         )
         .exclude(status=Status.DISMISSED)
         .values_list(
-            "channel__name",
+            "channel_id",
             "channel__unit__name",
             "asked_at",
             "deadline",
@@ -196,9 +210,15 @@ def response_statistics(
         )
         .iterator(chunk_size=5000)
     )
+    labels = {
+        channel.pk: channel.label
+        for channel in Channel.objects.filter(organisation_id=person.organisation_id)
+        .with_name_clash()
+        .only("pk", "name", "platform", "address")
+    }
     rows: dict[tuple[str, str], Row] = {}
-    for channel, unit, asked, deadline, first, answered, status in questions:
-        group = unit if by == "unit" else channel
+    for channel_id, unit, asked, deadline, first, answered, status in questions:
+        group = unit if by == "unit" else labels[channel_id]
         month = timezone.localtime(asked, zone).strftime("%Y-%m")
         row = rows.setdefault((group, month), Row(group=group, month=month))
         row.questions += 1

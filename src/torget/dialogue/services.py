@@ -17,16 +17,21 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from torget.archive.models import Direction, Kind, Record
 from torget.channels.models import Channel, SignatureStyle
 from torget.documents.pdfa import PdfNotValid
+from torget.links import absolute_url
+from torget.organisations.access import RoleRequired
 from torget.organisations.models import Organisation, Person, Role, Unit
 from torget.organisations.services import audit_record
 from torget.personal_data.masking import mask_text
+from torget.refusals import CONFLICT, Refusal
 
 from . import detector
 from .deadlines import Calendar, deadline_for
+from .limits import answer_limit
 from .models import (
     OPEN_STATUSES,
     ClosureDay,
@@ -44,13 +49,17 @@ from .models import (
 # Roles that answer questions on every channel; a channel's own administrators answer on it.
 ANSWERERS = (Role.COMMUNICATOR, Role.ORG_ADMIN)
 ASKING_KINDS = (Kind.COMMENT, Kind.REPLY, Kind.MESSAGE)
+# No platform takes a longer reply (YouTube's 10,000 is the most, dialogue/limits.py).
+REPLY_LIMIT = 10_000
 DEFAULT_ACKNOWLEDGEMENT = (
     "Tack för din fråga! Vi har tagit emot den och återkommer så snart vi har ett svar."
 )
 
 
-class DialogueRefused(ValidationError):
+class DialogueRefused(ValidationError, Refusal):
     """A step on a question that cannot be taken, with a sentence saying why."""
+
+    status = CONFLICT
 
 
 # Permission.
@@ -66,7 +75,7 @@ def may_answer(person: Person, channel: Channel) -> bool:
 
 def check_answerer(person: Person, question: Question) -> None:
     if not may_answer(person, question.channel):
-        raise PermissionDenied(
+        raise RoleRequired(
             _(
                 "Only the channel's administrators, communicators and organisation "
                 "administrators may work on its questions."
@@ -401,6 +410,11 @@ def reply_write(
     body = body.strip()
     if not body:
         raise DialogueRefused(_("Write the reply first."))
+    if len(body) > REPLY_LIMIT:
+        raise DialogueRefused(
+            _("A reply may be at most %(limit)s characters; this one is %(n)s.")
+            % {"limit": REPLY_LIMIT, "n": len(body)}
+        )
     if purpose == Purpose.ANSWER and question.status == Status.ANSWERED:
         raise DialogueRefused(_("This question has already been answered."))
     if (
@@ -416,6 +430,19 @@ def reply_write(
     reply.body = body
     reply.signature = signature_for(person, question.channel)
     reply.written_at = timezone.now()
+    limit = answer_limit(question.channel.platform)
+    if final and limit is not None and len(reply.full_text) > limit.chars:
+        raise DialogueRefused(
+            _(
+                "The reply is %(n)s characters with the signature; %(platform)s allows "
+                "%(limit)s. Shorten it, or save it as a draft."
+            )
+            % {
+                "n": len(reply.full_text),
+                "platform": question.channel.get_platform_display(),
+                "limit": limit.chars,
+            }
+        )
     if final:
         reply.state = ReplyState.TO_PUBLISH
         reply.final_at = reply.written_at
@@ -505,14 +532,19 @@ def registration_register(
     if person.organisation_id != registration.organisation_id:
         raise PermissionDenied
     if not person.has_role(Role.REGISTRAR):
-        raise PermissionDenied(_("Only registrars enter case references."))
+        raise RoleRequired(_("Only registrars enter case references."))
     reference = case_reference.strip()
     if not reference:
         raise DialogueRefused(_("Enter the case reference (diarienummer)."))
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.case_reference:
         raise DialogueRefused(_("This item is already registered."))
-    registration.case_reference = reference[:100]
+    if len(reference) > 100:
+        raise DialogueRefused(
+            _("A case reference is at most 100 characters; this one is %(n)s.")
+            % {"n": len(reference)}
+        )
+    registration.case_reference = reference
     registration.registered_by = person
     registration.registered_at = timezone.now()
     registration.save(update_fields=["case_reference", "registered_by", "registered_at"])
@@ -556,12 +588,26 @@ def overdue_alarms(now: datetime.datetime | None = None) -> int:
             for q in questions
         ]
         if recipients:
+            count = len(questions)
             send_mail(
-                subject=f"Torget: {len(questions)} obesvarade frågor på {channel.name}",
+                subject=ngettext(
+                    "Torget: %(n)s unanswered question on %(channel)s",
+                    "Torget: %(n)s unanswered questions on %(channel)s",
+                    count,
+                )
+                % {"n": count, "channel": channel.label},
                 message=(
-                    f"Dessa frågor på {channel.name} har passerat sin svarstid:\n\n"
+                    ngettext(
+                        "This question on %(channel)s has passed its deadline:",
+                        "These questions on %(channel)s have passed their deadline:",
+                        count,
+                    )
+                    % {"channel": channel.label}
+                    + "\n\n"
                     + "\n".join(lines)
-                    + "\n\nSvara i Torgets inkorg: /dialog/\n"
+                    + "\n\n"
+                    + _("Answer in Torget's inbox: %(url)s") % {"url": absolute_url("inbox")}
+                    + "\n"
                 ),
                 from_email=None,
                 recipient_list=recipients,

@@ -3,11 +3,12 @@ response-time statistics, the office calendar, and the registrar's queue."""
 
 import csv
 import datetime
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from torget.archive.selectors import record_get, record_thread
+from torget.channels.models import mark_name_clashes
+from torget.organisations.access import RoleRequired
 from torget.organisations.decorators import person_required
 from torget.organisations.models import Person, Role, Unit
 from torget.organisations.services import audit_record
@@ -23,8 +26,14 @@ from torget.personal_data import policy
 
 from . import selectors, services
 from .deadlines import Calendar, UnknownCountry
+from .limits import answer_limit
 from .models import ClosureDay, OfficeCalendar, Purpose, Reply, ReplyState
 from .services import DEFAULT_ACKNOWLEDGEMENT, DialogueRefused
+
+# Read a question without working on it: the registrar reads what she registers (only in
+# her organisation: question_get scopes it).
+QUESTION_READERS = (Role.REGISTRAR,)
+REGISTRATION_FILES = {"handling.pdf": "application/pdf", "registrering.json": "application/json"}
 
 STATISTICS_ROLES = (
     Role.COMMUNICATOR,
@@ -36,10 +45,6 @@ STATISTICS_ROLES = (
 
 
 _id = form_id  # a form's id, or 0 (which matches nothing): torget/params.py
-
-
-def _refusal(error: DialogueRefused) -> str:
-    return " ".join(error.messages)
 
 
 @require_GET
@@ -58,6 +63,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         assigned=params.get("assigned", ""),
     )
     page = selectors.inbox(person=person, filters=filters, after=params.get("after", ""))
+    mark_name_clashes([q.channel for q in page.questions])
     next_query = params.copy()
     next_query["after"] = page.next_cursor
     return render(
@@ -77,16 +83,31 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 @person_required
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    question = selectors.question_get(person=request.person, pk=pk)
+    return _question_page(request, question)
+
+
+def _question_page(
+    request: HttpRequest, question, *, posted=None, action: str = "", status: int = 200
+) -> HttpResponse:
+    """The question's page; after a refused step, with what the person typed (`posted`)."""
     person = request.person
-    question = selectors.question_get(person=person, pk=pk)
+    posted = posted or {}
     may_answer = services.may_answer(person, question.channel)
-    if not may_answer and not person.has_role(*STATISTICS_ROLES):
-        raise PermissionDenied(_("You do not work on this channel's questions."))
+    if not may_answer and not person.has_role(*STATISTICS_ROLES, *QUESTION_READERS):
+        raise RoleRequired(_("You do not work on this channel's questions."))
     replies = list(question.replies.select_related("written_by", "published_by"))
     draft = next(
         (r for r in replies if r.state == ReplyState.DRAFT and r.written_by_id == person.pk),
         None,
     )
+    typed = {
+        "answer": posted.get("body") if action in ("answer", "draft") else None,
+        "acknowledgement": posted.get("body") if action == "acknowledge" else None,
+        "assign_note": posted.get("note", "") if action == "assign" else "",
+        "description": posted.get("description", "") if action == "forward" else "",
+        "reason": posted.get("reason", "") if action == "forward" else "",
+    }
     return render(
         request,
         "dialogue/question.html",
@@ -109,8 +130,18 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ).order_by("name"),
             "units": Unit.objects.filter(organisation_id=person.organisation_id).order_by("name"),
             "now": timezone.now(),
+            "typed": typed,
+            "answer_limit": _limit_shown(question.channel),
         },
+        status=status,
     )
+
+
+def _limit_shown(channel) -> dict | None:
+    limit = answer_limit(channel.platform)
+    if limit is None:
+        return None
+    return {"platform": channel.get_platform_display(), "chars": limit.chars}
 
 
 ACTIONS = {"acknowledge", "assign", "draft", "answer", "published", "unmark", "forward"}
@@ -179,8 +210,9 @@ def question_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 description=data.get("description", ""),
             )
             messages.success(request, _("Sent to the registrar."))
-    except DialogueRefused as error:
-        messages.error(request, _refusal(error))
+    except DialogueRefused as refusal:
+        messages.error(request, refusal.sentence)
+        return _question_page(request, question, posted=data, action=action, status=refusal.status)
     return back
 
 
@@ -190,8 +222,8 @@ def record_mark(request: HttpRequest, record_pk: int) -> HttpResponse:
     record = record_get(person=request.person, pk=record_pk)
     try:
         question = services.question_mark(person=request.person, record=record)
-    except DialogueRefused as error:
-        messages.error(request, _refusal(error))
+    except DialogueRefused as refusal:
+        messages.error(request, refusal.sentence)
         return HttpResponseRedirect(reverse("record_detail", args=[record.pk]))
     messages.success(request, _("Marked as a question."))
     return HttpResponseRedirect(reverse("question_detail", args=[question.pk]))
@@ -214,7 +246,7 @@ def _period(params) -> tuple[datetime.date, datetime.date]:
 def statistics_page(request: HttpRequest) -> HttpResponse:
     person = request.person
     if not person.has_role(*STATISTICS_ROLES):
-        raise PermissionDenied(_("Your roles do not include the dialogue statistics."))
+        raise RoleRequired(_("Your roles do not include the dialogue statistics."))
     since, until = _period(request.GET)
     by = "unit" if request.GET.get("by") == "unit" else "channel"
     rows = selectors.response_statistics(person=person, since=since, until=until, by=by)
@@ -252,7 +284,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 def statistics_csv(request: HttpRequest) -> HttpResponse:
     person = request.person
     if not person.has_role(*STATISTICS_ROLES):
-        raise PermissionDenied(_("Your roles do not include the dialogue statistics."))
+        raise RoleRequired(_("Your roles do not include the dialogue statistics."))
     since, until = _period(request.GET)
     by = "unit" if request.GET.get("by") == "unit" else "channel"
     rows = selectors.response_statistics(person=person, since=since, until=until, by=by)
@@ -294,14 +326,12 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
 def calendar_page(request: HttpRequest) -> HttpResponse:
     person = request.person
     if not person.has_role(Role.ORG_ADMIN, Role.COMMUNICATOR):
-        raise PermissionDenied(
-            _("Only organisation administrators and communicators may see this.")
-        )
+        raise RoleRequired(_("Only organisation administrators and communicators may see this."))
     organisation = person.organisation
     office, _created = OfficeCalendar.objects.get_or_create(organisation=organisation)
     if request.method == "POST":
         if not person.has_role(Role.ORG_ADMIN):
-            raise PermissionDenied(_("Only organisation administrators may change the calendar."))
+            raise RoleRequired(_("Only organisation administrators may change the calendar."))
         _calendar_post(request, person, office)
         return HttpResponseRedirect(reverse("dialogue_calendar"))
     problem = ""
@@ -400,31 +430,66 @@ def _calendar_post(request, person, office: OfficeCalendar) -> None:
     messages.success(request, _("The calendar is saved. New questions get deadlines from it."))
 
 
+@require_GET
+@person_required
+def registration_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """The PDF/A or the facts of a package for the registrar, read through Torget."""
+    person = request.person
+    if not person.has_role(Role.REGISTRAR, Role.ORG_ADMIN, Role.AUDITOR):
+        raise RoleRequired(_("Only registrars see the registration queue."))
+    registration = selectors.registration_get(person=person, pk=pk)
+    if name not in REGISTRATION_FILES or not registration.package:
+        raise Http404("No such file.")
+    path = Path(registration.package) / name
+    if not path.is_file():
+        raise Http404("The package is not where it was written.")
+    audit_record(
+        organisation=person.organisation,
+        actor=person,
+        action="registration.opened",
+        target=registration,
+        note=name,
+    )
+    return FileResponse(path.open("rb"), content_type=REGISTRATION_FILES[name], filename=name)
+
+
 @person_required
 def registrar_queue(request: HttpRequest) -> HttpResponse:
     person = request.person
     if not person.has_role(Role.REGISTRAR, Role.ORG_ADMIN, Role.AUDITOR):
-        raise PermissionDenied(_("Only registrars see the registration queue."))
+        raise RoleRequired(_("Only registrars see the registration queue."))
+    typed: dict[int, str] = {}
+    status = 200
     if request.method == "POST":
         registration = selectors.registration_get(person=person, pk=_id(request.POST.get("item")))
         try:
-            services.registration_register(
+            registration = services.registration_register(
                 person=person,
                 registration=registration,
                 case_reference=request.POST.get("case_reference", ""),
             )
-            messages.success(request, _("Registered."))
-        except DialogueRefused as error:
-            messages.error(request, _refusal(error))
-        return HttpResponseRedirect(reverse("registrar_queue"))
+        except DialogueRefused as refusal:
+            messages.error(request, refusal.sentence)
+            typed[registration.pk] = request.POST.get("case_reference", "")
+            status = refusal.status
+        else:
+            messages.success(
+                request,
+                _("Registered as %(reference)s.") % {"reference": registration.case_reference},
+            )
+            return HttpResponseRedirect(reverse("registrar_queue"))
     items = selectors.registrations(person=person)
+    waiting = list(items.filter(case_reference=""))
+    for item in waiting:
+        item.typed_reference = typed.get(item.pk, "")
     return render(
         request,
         "dialogue/registrar.html",
         {
             "may_see_personal_data": policy.sees_whole(person),
-            "waiting": items.filter(case_reference=""),
+            "waiting": waiting,
             "registered": items.exclude(case_reference="")[:100],
             "may_register": person.has_role(Role.REGISTRAR),
         },
+        status=status,
     )

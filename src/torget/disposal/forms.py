@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from torget.channels.models import Channel
+from torget.organisations.forms import LimitedTextMixin
 from torget.params import IdChoiceField
 
 from .models import HoldScope, RecordClass
 
 
-class RuleForm(forms.Form):
+class RuleForm(LimitedTextMixin, forms.Form):
     record_class = forms.ChoiceField(label=_("Class of records"), choices=RecordClass.choices)
     channel = IdChoiceField(
         label=_("Channel"),
@@ -46,7 +47,7 @@ class RuleForm(forms.Form):
         ).order_by("name")
 
 
-class HoldForm(forms.Form):
+class HoldForm(LimitedTextMixin, forms.Form):
     scope = forms.ChoiceField(label=_("What is held"), choices=HoldScope.choices)
     channel = IdChoiceField(
         label=_("Channel"),

@@ -28,6 +28,7 @@ from torget.organisations.access import check_role
 from torget.organisations.models import Person, Role
 from torget.organisations.services import audit_record
 from torget.personal_data.masking import mask_text
+from torget.refusals import CONFLICT, Refusal
 
 from . import selectors
 from .models import (
@@ -57,8 +58,10 @@ DRY_RUN_VALID = datetime.timedelta(days=7)
 STALE_AFTER = datetime.timedelta(minutes=10)
 
 
-class DisposalRefused(ValidationError):
+class DisposalRefused(ValidationError, Refusal):
     """A disposal step that cannot be taken, with a sentence saying why."""
+
+    status = CONFLICT
 
 
 def undo_days() -> int:

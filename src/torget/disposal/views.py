@@ -2,7 +2,6 @@
 approval, progress, undo. Every page checks the organisation (selectors) and the role."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from torget.organisations.access import RoleRequired
 from torget.organisations.decorators import person_required
 from torget.organisations.forms import attach_domain_errors
 from torget.organisations.models import Person
@@ -23,7 +23,7 @@ from .services import DisposalRefused
 
 def _check_reader(person: Person) -> None:
     if not person.has_role(*selectors.READERS):
-        raise PermissionDenied(
+        raise RoleRequired(
             _(
                 "Disposal is for archivists; registrars, organisation administrators and "
                 "auditors may look."

@@ -39,6 +39,7 @@ from torget.archive.models import ChainEvent, IngestionRun, RunStatus, State
 from torget.archive.search import index_records, tsvector_literal
 from torget.archive.text import terms
 from torget.channels.models import Channel
+from torget.refusals import CONFLICT, Refusal
 from torget.sources.base import CapturedItem
 
 logger = logging.getLogger(__name__)
@@ -70,12 +71,16 @@ def refresh_statistics() -> None:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
-class ChannelBusy(Exception):
+class ChannelBusy(Refusal):
     """Another run is capturing this channel right now."""
 
+    status = CONFLICT
 
-class ChannelNotArchived(Exception):
+
+class ChannelNotArchived(Refusal):
     """The channel is not an official account (yet, or any more): nothing is archived."""
+
+    status = CONFLICT
 
 
 # R14: only official accounts are archived. A proposal or a rejected channel is not one; a

@@ -10,15 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from torget.refusals import FORBIDDEN, Refusal
+
 from .models import Person, Role
 
 
-class RoleRequired(PermissionDenied):
+class RoleRequired(Refusal, PermissionDenied):
     """The person is in the right organisation but lacks the role for this step."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    status = FORBIDDEN
 
 
 def role_labels(roles: Iterable[str]) -> str:

@@ -4,9 +4,10 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+from .access import RoleRequired
 
 
 def person_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -14,7 +15,7 @@ def person_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.person is None:
-            raise PermissionDenied(_("Your account is not connected to an organisation."))
+            raise RoleRequired(_("Your account is not connected to an organisation."))
         return view(request, *args, **kwargs)
 
     return wrapper

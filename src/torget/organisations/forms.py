@@ -2,11 +2,30 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from torget.params import IdChoiceField
 
 from .models import Person, Role, Unit
+
+# The longest free text a form takes where its model sets no limit (a TextField): long
+# enough for any honest answer, short enough that a pasted book is refused, with a sentence.
+TEXT_LIMIT = 4000
+
+
+class LimitedTextMixin:
+    """Every text field gets a maximum length: the model's where it has one, else TEXT_LIMIT.
+    The browser stops typing there (maxlength); a longer value sent anyway is refused with
+    Django's translated sentence ("Se till att detta värde har som mest 4000 tecken")."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                field.max_length = TEXT_LIMIT
+                field.validators.append(MaxLengthValidator(TEXT_LIMIT))
+                field.widget.attrs.update(field.widget_attrs(field.widget))
 
 
 def attach_domain_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -18,7 +37,7 @@ def attach_domain_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class PersonForm(forms.Form):
+class PersonForm(LimitedTextMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     title = forms.CharField(
         label=_("Title"),
@@ -69,5 +88,5 @@ class EditPersonForm(PersonForm):
         )
 
 
-class UnitForm(forms.Form):
+class UnitForm(LimitedTextMixin, forms.Form):
     name = forms.CharField(label=_("New unit"), max_length=200)

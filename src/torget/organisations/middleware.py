@@ -1,12 +1,16 @@
 """Believe forwarded headers only from trusted proxies, attach the acting person to each
-request, and forbid third-party content on our pages."""
+request, answer a refused step with its sentence and status, and forbid third-party content
+on our pages."""
 
 import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
+
+from torget.refusals import Refusal
 
 from .models import Person
 
@@ -75,6 +79,36 @@ class PersonMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.person = SimpleLazyObject(lambda: _person_for(request))
         return self.get_response(request)
+
+
+class RefusalMiddleware:
+    """Every `Refusal` a page lets through becomes a page that says why, with its status
+    (400, 403 or 409): the one place pages handle the domain's "no"."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, Refusal):
+            return None
+        return render(
+            request,
+            "refused.html",
+            {"refusal": exception, "sentence": exception.sentence, "back": _back(request)},
+            status=exception.status,
+        )
+
+
+def _back(request: HttpRequest) -> str:
+    """Where "back" goes: the page the person came from, when it is one of ours."""
+    referer = request.headers.get("referer", "")
+    origin = f"{request.scheme}://{request.get_host()}/"
+    if referer.startswith(origin):
+        return referer
+    return ""
 
 
 # Our pages load nothing from anyone else: no CDN, no fonts, no trackers (GDPR, PRODUCT.md R2).

@@ -167,6 +167,15 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("The audit log is append-only.")
 
+    @property
+    def sentence(self) -> str:
+        """The event as an auditor reads it (organisations/audit_events.py)."""
+        from .audit_events import event_sentence
+
+        return event_sentence(
+            action=self.action, actor_name=self.actor_name, object_repr=self.object_repr
+        )
+
 
 class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 of the secret is stored."""

@@ -74,4 +74,4 @@ class Snapshot(models.Model):
         indexes = [models.Index(fields=["organisation", "-requested_at"], name="snapshot_org")]
 
     def __str__(self) -> str:
-        return f"{self.channel_id} {self.period_start}–{self.period_end}"
+        return f"{self.channel}, {self.period_start}–{self.period_end}"

@@ -52,6 +52,7 @@ from torget.archive import blobs
 from torget.archive.models import IngestionRun, IntegrityEntry, Record, RecordVersion
 from torget.channels.models import Channel
 from torget.params import parse_date
+from torget.refusals import BAD_INPUT, Refusal
 
 SOFTWARE = "Torget"
 CSIP_PROFILE = "https://earkcsip.dilcis.eu/profile/E-ARK-CSIP.xml"
@@ -99,8 +100,10 @@ EXTENSIONS = {
 NO_MEDIA = '"media":[]'
 
 
-class PackageError(Exception):
+class PackageError(Refusal):
     """Something the person taking the snapshot can act on, in plain words."""
+
+    status = BAD_INPUT
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from torget.channels.models import Channel, Status
 from torget.organisations.models import Person, Role
 from torget.organisations.services import audit_record
+from torget.refusals import BAD_INPUT, FORBIDDEN, Refusal
 
 from . import validate
 from .models import Snapshot, SnapshotReason, SnapshotStatus
@@ -33,13 +34,13 @@ GRACE_DAYS = 7
 STALE_AFTER = datetime.timedelta(hours=6)
 
 
-class SnapshotRefused(Exception):
+class SnapshotRefused(Refusal):
     """`forbidden`: the person may not do this at all (rather than: not with these values)."""
 
     def __init__(self, message: str, *, forbidden: bool = False) -> None:
         super().__init__(message)
-        self.message = message
         self.forbidden = forbidden
+        self.status = FORBIDDEN if forbidden else BAD_INPUT
 
 
 def default_path(snapshot: Snapshot) -> Path:

@@ -4,7 +4,6 @@ one by hand; and the way to disposal rules, runs and holds."""
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -13,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from torget.archive.models import Record
-from torget.channels.models import Channel, Status
+from torget.channels.models import Channel, Status, mark_name_clashes
+from torget.organisations.access import RoleRequired
 from torget.organisations.decorators import person_required
 from torget.organisations.models import Person
+from torget.refusals import FORBIDDEN
 
 from .models import Snapshot
 from .package import PackageError, Period
@@ -25,7 +26,7 @@ from .tasks import build_snapshot
 
 def _check_viewer(person: Person) -> None:
     if not person.has_role(*VIEWERS):
-        raise PermissionDenied(_("Preservation is for archivists, registrars and auditors."))
+        raise RoleRequired(_("Preservation is for archivists, registrars and auditors."))
 
 
 def _disposal_links() -> list[tuple[str, str]]:
@@ -57,17 +58,27 @@ def suggested_period(organisation_id: int, today: datetime.date) -> Period:
 @require_GET
 @person_required
 def overview(request: HttpRequest) -> HttpResponse:
+    return _overview(request)
+
+
+def _overview(request: HttpRequest, *, posted=None, status: int = 200) -> HttpResponse:
+    """The snapshots; after a refused snapshot, with the values the person chose."""
     person = request.person
     _check_viewer(person)
-    snapshots = (
+    snapshots = list(
         Snapshot.objects.filter(organisation=person.organisation)
         .select_related("channel", "requested_by")
         .order_by("-requested_at", "-id")[:200]
     )
-    channels = Channel.objects.filter(
-        organisation=person.organisation,
-        status__in=[Status.ACTIVE, Status.PAUSED, Status.CLOSED],
-    ).order_by("name")
+    mark_name_clashes([snapshot.channel for snapshot in snapshots])
+    channels = (
+        Channel.objects.filter(
+            organisation=person.organisation,
+            status__in=[Status.ACTIVE, Status.PAUSED, Status.CLOSED],
+        )
+        .with_name_clash()
+        .order_by("name")
+    )
     suggested = suggested_period(person.organisation_id, timezone.localdate())
     return render(
         request,
@@ -78,7 +89,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "may_take": person.has_role(*TAKERS),
             "suggested": suggested,
             "disposal_links": _disposal_links(),
+            "posted": posted or {},
         },
+        status=status,
     )
 
 
@@ -106,14 +119,11 @@ def take(request: HttpRequest) -> HttpResponse:
     try:
         period = Period.of(request.POST.get("start", ""), request.POST.get("end", ""))
         snapshot = request_snapshot(person=person, channel=channel, period=period)
-    except PackageError as error:
-        messages.error(request, str(error))
-        return HttpResponseRedirect(reverse("preservation"))
-    except SnapshotRefused as error:
-        if error.forbidden:
-            raise PermissionDenied(error.message) from None
-        messages.error(request, error.message)
-        return HttpResponseRedirect(reverse("preservation"))
+    except (PackageError, SnapshotRefused) as refusal:
+        if refusal.status == FORBIDDEN:
+            raise
+        messages.error(request, refusal.sentence)
+        return _overview(request, posted=request.POST, status=refusal.status)
     build_snapshot.enqueue(snapshot.pk)
     messages.success(
         request,

@@ -34,6 +34,40 @@ CATEGORY_LABELS = {
     "watchlist": _("Watch list"),
 }
 
+# What each scanner's subtype is, for people: never a raw code like `se_personnummer`.
+SUBTYPE_LABELS = {
+    "se_personnummer": _("Swedish personal identity number (personnummer)"),
+    "se_samordningsnummer": _("Swedish co-ordination number (samordningsnummer)"),
+    "no_fodselsnummer": _("Norwegian national identity number (fødselsnummer)"),
+    "no_d_nummer": _("Norwegian D number"),
+    "dk_cpr": _("Danish CPR number"),
+    "fi_hetu": _("Finnish personal identity code (henkilötunnus)"),
+    "se_phone": _("Swedish phone number"),
+    "no_phone": _("Norwegian phone number"),
+    "no_plain": _("Norwegian phone number"),
+    "email": _("E-mail address"),
+    "se_address": _("Swedish street address"),
+    "iban": _("Bank account (IBAN)"),
+    "card": _("Payment card number"),
+    "pattern": _("Watch list pattern"),
+    "term": _("Watch list term"),
+    "criminal": _("Criminal offences"),
+    "ethnicity": _("Ethnic origin"),
+    "health": _("Health"),
+    "politics": _("Political opinions"),
+    "religion": _("Religious or philosophical beliefs"),
+    "sexuality": _("Sex life or sexual orientation"),
+    "trade_union": _("Trade union membership"),
+    "child_abuse": _("Child sexual abuse material"),
+    "copyright": _("Copyright infringement"),
+    "hate_speech": _("Hate speech against a group"),
+    "incitement": _("Incitement to crime"),
+    "privacy_violation": _("Violation of privacy"),
+    "terrorism": _("Terrorist crime"),
+    "threat": _("Unlawful threat"),
+    "violent_depiction": _("Unlawful depiction of violence"),
+}
+
 
 class Finding(models.Model):
     """One thing a scanner found in one version of a record. The value itself is the text of
@@ -62,11 +96,15 @@ class Finding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category}/{self.subtype} in record {self.record_id}"
+        return f"#{self.record_id} ({self.label})"
 
     @property
     def label(self) -> str:
         return str(CATEGORY_LABELS.get(self.category, self.category))
+
+    @property
+    def subtype_label(self) -> str:
+        return str(SUBTYPE_LABELS.get(self.subtype, self.subtype.replace("_", " ")))
 
 
 class ItemStatus(models.TextChoices):
@@ -104,7 +142,7 @@ class ReviewItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"review of record {self.record_id}"
+        return f"#{self.record_id}"
 
     @property
     def labels(self) -> str:
@@ -230,7 +268,7 @@ class Evidence(models.Model):
         ordering = ["-created_at", "id"]
 
     def __str__(self) -> str:
-        return f"evidence {self.sha256[:12]} for record {self.record_id}"
+        return f"#{self.record_id}, PDF/A SHA-256 {self.sha256[:12]}…"
 
 
 class SupervisionPass(models.Model):
@@ -252,7 +290,7 @@ class SupervisionPass(models.Model):
         indexes = [models.Index(fields=["channel", "-at"], name="pass_channel_at")]
 
     def __str__(self) -> str:
-        return f"pass on {self.channel_id} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.channel}, {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class SupervisionAlarm(models.Model):

@@ -25,7 +25,11 @@ def supervised_channels(*, person: Person) -> QuerySet[Channel]:
     channels = Channel.objects.filter(organisation_id=person.organisation_id, status="active")
     if not person.has_role(*SUPERVISORS):
         channels = channels.filter(administrators=person)
-    return channels.select_related("organisation", "responsible_manager").order_by("name")
+    return (
+        channels.select_related("organisation", "responsible_manager")
+        .with_name_clash()
+        .order_by("name")
+    )
 
 
 def channel_get(*, person: Person, slug: str) -> Channel:

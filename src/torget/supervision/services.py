@@ -13,17 +13,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from torget.archive.models import ChainEvent, Record, State
 from torget.channels.models import Channel
 from torget.documents.pdfa import PdfNotValid
 from torget.ingest.pipeline import append_chain
+from torget.links import absolute_url
+from torget.organisations.access import RoleRequired
 from torget.organisations.models import Person, Role
 from torget.organisations.services import audit_record
 from torget.personal_data.masking import MASKED_CATEGORIES
 from torget.personal_data.masking import mask_value as masked
 from torget.personal_data.policy import WHOLE_VALUE_ROLES
+from torget.refusals import CONFLICT, Refusal
 
 from . import evidence as evidence_files
 from .models import (
@@ -50,8 +55,10 @@ SUPERVISORS = (Role.COMMUNICATOR, Role.SECURITY_OFFICER, Role.ORG_ADMIN)
 UNMASKERS = WHOLE_VALUE_ROLES
 
 
-class SupervisionRefused(ValidationError):
+class SupervisionRefused(ValidationError, Refusal):
     """A supervision step that cannot be taken, with a sentence saying why."""
+
+    status = CONFLICT
 
 
 def may_supervise(person: Person, channel: Channel) -> bool:
@@ -62,7 +69,7 @@ def may_supervise(person: Person, channel: Channel) -> bool:
 
 def check_supervisor(person: Person, channel: Channel) -> None:
     if not may_supervise(person, channel):
-        raise PermissionDenied(
+        raise RoleRequired(
             _(
                 "Only the channel's administrators, communicators, security officers and "
                 "organisation administrators supervise it."
@@ -174,7 +181,7 @@ def watch_add(
     from .selectors import supervised_channels
 
     if not person.has_role(*WATCHERS):
-        raise PermissionDenied(
+        raise RoleRequired(
             _(
                 "Only security officers, communicators and organisation "
                 "administrators keep the watch list."
@@ -196,6 +203,8 @@ def watch_add(
     value = value.strip()
     if not value or value.startswith("#"):
         raise SupervisionRefused(_("Write a term, a phrase, or re: and a pattern."))
+    if len(value) > 300 or len(note.strip()) > 300:
+        raise SupervisionRefused(_("The term and the note may be at most 300 characters each."))
     try:
         Watchlist.from_lines([value])
     except ValueError as error:
@@ -203,8 +212,8 @@ def watch_add(
     entry = WatchEntry.objects.create(
         organisation=person.organisation,
         channel=channel,
-        value=value[:300],
-        note=note.strip()[:300],
+        value=value,
+        note=note.strip(),
         created_by=person,
     )
     audit_record(
@@ -304,7 +313,7 @@ def finding_value(*, person: Person, finding: Finding) -> str:
     if person.organisation_id != finding.organisation_id:
         raise PermissionDenied
     if not person.has_role(*UNMASKERS):
-        raise PermissionDenied(_("Only security officers and registrars see the whole value."))
+        raise RoleRequired(_("Only security officers and registrars see the whole value."))
     value = _text_of(finding)
     audit_record(
         organisation=person.organisation,
@@ -613,7 +622,13 @@ def supervision_alarms(now: datetime.datetime | None = None) -> int:
             )
         if status["gap_exceeded"]:
             hours = status["since_last"].total_seconds() / 3600
-            kinds.append(("gap", _("%(h).1f hours since the last supervision pass") % {"h": hours}))
+            kinds.append(
+                (
+                    "gap",
+                    _("%(h)s hours since the last supervision pass")
+                    % {"h": number_format(hours, 1)},
+                )
+            )
         for kind, detail in kinds:
             _alarm, created = SupervisionAlarm.objects.get_or_create(
                 channel=channel, day=status["day"], kind=kind, defaults={"detail": detail}
@@ -631,10 +646,21 @@ def supervision_alarms(now: datetime.datetime | None = None) -> int:
             )
             if recipients:
                 send_mail(
-                    subject=f"Torget: tillsynen av {channel.name} – {detail}",
+                    subject=_("Torget: supervision of %(channel)s – %(detail)s")
+                    % {"channel": channel.label, "detail": detail},
                     message=(
-                        f"Kanalen {channel.name} ska ses över minst {status['needed']} gånger "
-                        f"per arbetsdag. {detail}.\n\nGör en genomgång i Torget: /tillsyn/\n"
+                        ngettext(
+                            "The channel %(channel)s is to be looked through at least "
+                            "%(n)s time each working day.",
+                            "The channel %(channel)s is to be looked through at least "
+                            "%(n)s times each working day.",
+                            status["needed"],
+                        )
+                        % {"channel": channel.label, "n": status["needed"]}
+                        + f" {detail}.\n\n"
+                        + _("Look through it in Torget: %(url)s")
+                        % {"url": absolute_url("supervision_pass", channel.slug)}
+                        + "\n"
                     ),
                     from_email=None,
                     recipient_list=recipients,

@@ -11,17 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from torget.archive.selectors import record_thread
+from torget.channels.models import mark_name_clashes
+from torget.organisations.access import RoleRequired
 from torget.organisations.decorators import person_required
 from torget.organisations.models import Person, Role
 from torget.organisations.services import audit_record
 from torget.params import form_id
 from torget.personal_data import policy
+from torget.refusals import Refusal
 
 from . import evidence as evidence_files
 from . import selectors, services
 from .models import Action, Finding, PlatformTask, Reason, ReviewItem
 from .notices import removal_notice
-from .services import SupervisionRefused
 
 EVIDENCE_READERS = (
     Role.SECURITY_OFFICER,
@@ -37,7 +39,7 @@ _id = form_id  # a form's id, or 0 (which matches nothing): torget/params.py
 
 def _check_looker(person: Person) -> None:
     if not (person.has_role(*services.SUPERVISORS) or person.administered_channels.exists()):
-        raise PermissionDenied(
+        raise RoleRequired(
             _("Supervision is for channel administrators, communicators and security officers.")
         )
 
@@ -47,13 +49,18 @@ def _check_looker(person: Person) -> None:
 def overview(request: HttpRequest) -> HttpResponse:
     person = request.person
     _check_looker(person)
+    tasks = list(selectors.open_tasks(person=person))
+    alarms = list(selectors.recent_alarms(person=person))
+    mark_name_clashes(
+        [task.decision.record.channel for task in tasks] + [alarm.channel for alarm in alarms]
+    )
     return render(
         request,
         "supervision/overview.html",
         {
             "rows": selectors.overview(person=person),
-            "tasks": selectors.open_tasks(person=person),
-            "alarms": selectors.recent_alarms(person=person),
+            "tasks": tasks,
+            "alarms": alarms,
             "queue_size": selectors.queue(person=person).count(),
             "now": timezone.now(),
         },
@@ -98,6 +105,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     channels = selectors.supervised_channels(person=person)
     channel = channels.filter(slug=request.GET.get("channel", "")).first()
     items = list(selectors.queue(person=person, channel=channel)[:200])
+    mark_name_clashes([item.channel for item in items])
     return render(
         request,
         "supervision/queue.html",
@@ -128,15 +136,23 @@ def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("supervision_queue"))
 
 
-def _record_page(request, record, reveal=None, status=200) -> HttpResponse:
+def _record_page(request, record, reveal=None, status=200, posted=None) -> HttpResponse:
+    """The record under review. `posted`: a refused decision's values, shown again."""
     person = request.person
     if not services.may_supervise(person, record.channel) and not person.has_role(
         *EVIDENCE_READERS
     ):
-        raise PermissionDenied(_("You do not supervise this channel."))
+        raise RoleRequired(_("You do not supervise this channel."))
     findings = selectors.findings_for(record)
     decisions = list(record.decisions.select_related("decided_by", "task", "replaces"))
     current = services.current_decision(record)
+    # The decision form starts from what was typed, else from the decision in force, so a
+    # new decision right after a removal does not silently default to "keep".
+    chosen = {
+        "action": (posted or {}).get("action") or (current.action if current else Action.KEEP),
+        "reason": (posted or {}).get("reason") or (current.reason if current else ""),
+        "note": (posted or {}).get("note", ""),
+    }
     notice = {}
     if current is not None and current.action in (Action.REMOVE, Action.REMOVE_AND_BLOCK):
         for language in ("sv", "en"):
@@ -168,6 +184,7 @@ def _record_page(request, record, reveal=None, status=200) -> HttpResponse:
             "actions": Action.choices,
             "reasons": Reason.choices,
             "notice": notice,
+            "chosen": chosen,
         },
         status=status,
     )
@@ -201,8 +218,9 @@ def record_decide(request: HttpRequest, record_pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
             note=request.POST.get("note", ""),
         )
-    except SupervisionRefused as error:
-        messages.error(request, " ".join(error.messages))
+    except Refusal as refusal:
+        messages.error(request, refusal.sentence)
+        return _record_page(request, record, status=refusal.status, posted=request.POST)
     else:
         if decision.action in (Action.REMOVE, Action.REMOVE_AND_BLOCK):
             messages.success(
@@ -225,8 +243,8 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.task_done(person=person, task=task)
         messages.success(request, _("Confirmed as done on the platform."))
-    except SupervisionRefused as error:
-        messages.error(request, " ".join(error.messages))
+    except Refusal as refusal:
+        messages.error(request, refusal.sentence)
     return HttpResponseRedirect(reverse("supervision_record", args=[task.decision.record_id]))
 
 
@@ -272,7 +290,7 @@ def watch_list(request: HttpRequest) -> HttpResponse:
 
     person = request.person
     if not person.has_role(*services.WATCHERS):
-        raise PermissionDenied(
+        raise RoleRequired(
             _(
                 "Only security officers, communicators and organisation "
                 "administrators keep the watch list."
@@ -299,9 +317,13 @@ def watch_list(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, _("Added. New and edited records are watched for it from now on.")
                 )
-        except SupervisionRefused as error:
-            messages.error(request, " ".join(error.messages))
-        return HttpResponseRedirect(reverse("supervision_watch"))
+        except Refusal as refusal:
+            messages.error(request, refusal.sentence)
+            posted, status = request.POST, refusal.status
+        else:
+            return HttpResponseRedirect(reverse("supervision_watch"))
+    else:
+        posted, status = {}, 200
     return render(
         request,
         "supervision/watch.html",
@@ -310,5 +332,7 @@ def watch_list(request: HttpRequest) -> HttpResponse:
                 organisation_id=person.organisation_id
             ).select_related("channel", "created_by"),
             "channels": channels,
+            "posted": posted,
         },
+        status=status,
     )

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -26,7 +27,7 @@ def time_left(deadline, now) -> str:
 
 @register.filter
 def hours(value) -> str:
-    return "–" if value is None else f"{value:.1f} h".replace(".", ",")
+    return "–" if value is None else _("%(h)s h") % {"h": number_format(value, 1)}
 
 
 @register.filter
