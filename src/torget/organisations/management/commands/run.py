@@ -120,6 +120,9 @@ class Command(BaseCommand):
                 "-",
                 "--graceful-timeout",
                 "10",
+                # gunicorn's control socket defaults to one path in the home folder, shared by
+                # every gunicorn of that user: a second server would take it from the first.
+                "--no-control-socket",
             ],
             env=env,
         )
