@@ -65,6 +65,7 @@ EVENTS: dict[str, Promise] = {
     "decision.register": _("{actor} decided to register the record {object} as a case"),
     "evidence.kept": _("Evidence was kept before removal: {object}"),
     "evidence.opened": _("{actor} opened the evidence {object}"),
+    "evidence.opened_masked": _("{actor} opened the evidence {object}, with personal data masked"),
     "platform.hide_done": _("{actor} confirmed the record {object} hidden on the platform"),
     "platform.remove_done": _("{actor} confirmed the record {object} removed on the platform"),
     "platform.remove_block_done": _(
