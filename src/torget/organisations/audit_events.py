@@ -15,7 +15,9 @@ EVENTS: dict[str, Promise] = {
     # Logging in and the organisation.
     "auth.login": _("{actor} logged in"),
     "auth.login_failed": _("A login failed for the user name {object}"),
+    "auth.locked_out": _("Logging in as {object} was paused after too many wrong passwords"),
     "api_token.create": _("{actor} made the API token {object}"),
+    "api_token.revoke": _("{actor} revoked the API token {object}"),
     "organisation.create": _("{actor} set up the organisation {object}"),
     "person.create": _("{actor} added the person {object}"),
     "person.update": _("{actor} changed the person {object}"),
