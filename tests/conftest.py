@@ -21,9 +21,10 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def _own_seal_log(settings, tmp_path):
-    """Each test seals into its own folder: the seal log on disk outlives the test database."""
-    settings.SEAL_DIR = tmp_path / "seals"
+def _own_seal_log(settings, tmp_path_factory):
+    """Each test seals into its own folder: the seal log on disk outlives the test database.
+    The folder is not under the test's tmp_path, which tests may expect to hold only theirs."""
+    settings.SEAL_DIR = tmp_path_factory.mktemp("seals")
 
 
 @pytest.fixture

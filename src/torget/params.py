@@ -94,6 +94,13 @@ def parse_cursor(value: object) -> tuple[datetime.datetime, int] | None:
     if not isinstance(value, str) or value.count("_") != 1:
         return None
     at, pk = value.split("_")
+    if len(at) > _MAX_TEXT:
+        return None
+    try:
+        if datetime.datetime.fromisoformat(at).tzinfo is None:
+            return None  # the pages write every cursor with its offset: this one is not ours
+    except ValueError:
+        return None
     moment, number = parse_moment(at), parse_id(pk)
     if moment is None or number is None:
         return None

@@ -141,7 +141,9 @@ def test_the_search_page_answers_hostile_parameters(world, channel, client_as):
         {"q": "förskola", "before": "2025-03-01T12:00:00+00:00_" + "9" * 40},
     ]:
         response = client.get("/arkiv/", params)
-        assert response.status_code == 200, params
+        # A NUL anywhere in an address is answered 400 with a sentence (torget.params).
+        has_nul = any("\x00" in value for value in params.values())
+        assert response.status_code == (400 if has_nul else 200), params
 
 
 def test_a_failure_in_the_last_flush_leaves_the_run_failed(channel, monkeypatch):

@@ -28,7 +28,9 @@ def test_an_unknown_channel_in_the_form_is_refused_not_widened(client_as, world,
             {"value": "vattenverket", "channel": slug},
             follow=True,
         )
-        assert response.status_code == 200
+        # Refused (409): the form is shown again with what was typed and the sentence.
+        assert response.status_code == 409
+        assert response.context["posted"]["value"] == "vattenverket"
         shown = " ".join(str(m) for m in response.context["messages"])
         # The interface speaks Swedish first.
         assert f"Det finns ingen kanal ”{slug}” bland de kanaler du har tillsyn över" in shown
