@@ -126,7 +126,7 @@ def _real_values(org) -> dict[tuple[str, str], str]:
     """A real object for each path parameter, so a route's parameters are parsed deeply."""
     from torget.archive.models import Blob, Record
     from torget.channels.models import Channel
-    from torget.dialogue.models import Question
+    from torget.dialogue.models import Question, Registration
     from torget.disposal.models import DisposalRule, DisposalRun, LegalHold, Tombstone
     from torget.organisations.models import Person
     from torget.preservation.models import Snapshot
@@ -149,6 +149,8 @@ def _real_values(org) -> dict[tuple[str, str], str]:
         ("record_detail", "pk"): record,
         ("question_detail", "pk"): first(Question, organisation=org),
         ("question_action", "pk"): first(Question, organisation=org),
+        ("registration_file", "pk"): first(Registration),
+        ("registration_file", "name"): "handling.pdf",
         ("supervision_assign", "pk"): first(ReviewItem, organisation=org),
         ("supervision_reveal", "pk"): first(Finding, organisation=org),
         ("supervision_task_done", "pk"): first(PlatformTask),

@@ -42,7 +42,7 @@ urlpatterns = [
     path("dialog/kalender/", dialogue_views.calendar_page, name="dialogue_calendar"),
     path("registrator/", dialogue_views.registrar_queue, name="registrar_queue"),
     path(
-        "registrator/<int:pk>/<str:name>",
+        "registrator/<id:pk>/<str:name>",
         dialogue_views.registration_file,
         name="registration_file",
     ),
