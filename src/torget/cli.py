@@ -87,31 +87,15 @@ def prepare(command: str | None, args: list[str] | None = None) -> None:
 
 
 def refusal_message(error: BaseException) -> str | None:
-    """The plain sentence of a refusal by the domain, or None for any other error."""
-    try:
-        from django.core.exceptions import ValidationError
+    """The plain sentence of a refusal by the domain, or None for any other error.
 
-        from torget.channels.lifecycle import TransitionRefused
-        from torget.dialogue.services import DialogueRefused
-        from torget.disposal.services import DisposalRefused
-        from torget.preservation.package import PackageError
-        from torget.preservation.services import SnapshotRefused
-        from torget.supervision.services import SupervisionRefused
-    except Exception:  # Django did not start: this is not a refusal by the domain
+    Every domain refusal is a `torget.refusals.Refusal` (a leaf module: importing it needs no
+    Django), so one check covers the commands as the middleware covers the pages."""
+    from torget.refusals import Refusal
+
+    if not isinstance(error, Refusal):
         return None
-    refusals = (
-        SnapshotRefused,
-        TransitionRefused,
-        DialogueRefused,
-        SupervisionRefused,
-        DisposalRefused,
-        PackageError,
-    )
-    if not isinstance(error, refusals):
-        return None
-    if isinstance(error, ValidationError):
-        return " ".join(str(message) for message in error.messages)
-    return str(getattr(error, "message", None) or error)
+    return error.sentence
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,6 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from torget.refusals import CONFLICT, Refusal
+
 from .access import check_role
 from .models import ApiToken, AuditEvent, Organisation, Person, Role, RoleAssignment, Unit
 
@@ -147,8 +149,10 @@ def api_token_create(*, person: Person, name: str) -> tuple[ApiToken, str]:
     return token, f"tg_{prefix}_{secret}"
 
 
-class TokenRefused(ValidationError):
+class TokenRefused(ValidationError, Refusal):
     """A token that cannot be revoked (already revoked), with a sentence saying why."""
+
+    status = CONFLICT
 
 
 @transaction.atomic
