@@ -429,6 +429,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
                     has_media=has_media,
                     terms=p.terms,
                     edited_at=item.edited_at,
+                    content=content,
                 )
                 entry.versions.append((1, item.captured_at, sha, content, item.raw))
                 entry.events.append((ChainEvent.CAPTURED, sha, item.captured_at, entry.state))
@@ -465,7 +466,7 @@ def write_batch(*, run: IngestionRun, channel: Channel, items: list[Prepared]) -
             elif (
                 entry.edited_at is not None
                 and (item.edited_at is None or item.edited_at <= entry.edited_at)
-                and (sha in earlier.get(entry.id, ()) or any(v[2] == sha for v in entry.versions))
+                and _an_earlier_version(p, earlier.get(entry.id, {}), entry.versions)
             ):
                 # An older version seen again (an edit history, an archive holding every
                 # version): already kept, and not newer than what the record shows now. A
@@ -824,8 +825,9 @@ def _aware(value) -> datetime.datetime | None:
     return value
 
 
-def _earlier_versions(cursor, pending: dict, items: list) -> dict[int, set[str]]:
-    """Version hashes of existing records that an item may show an older version of."""
+def _earlier_versions(cursor, pending: dict, items: list) -> dict[int, dict[str, object]]:
+    """Versions (hash -> content) of existing records that an item may show an older
+    version of."""
     ids = sorted(
         {
             entry.id
@@ -836,16 +838,37 @@ def _earlier_versions(cursor, pending: dict, items: list) -> dict[int, set[str]]
             and entry.sha256 != p.sha256
         }
     )
-    found: dict[int, set[str]] = {}
+    found: dict[int, dict[str, object]] = {}
     for chunk in _chunks(ids):
         cursor.execute(
-            f"SELECT record_id, sha256 FROM archive_recordversion WHERE record_id IN "
+            f"SELECT record_id, sha256, content FROM archive_recordversion WHERE record_id IN "
             f"({', '.join(['%s'] * len(chunk))})",
             chunk,
         )
-        for record_id, sha in cursor.fetchall():
-            found.setdefault(record_id, set()).add(sha)
+        for record_id, sha, content in cursor.fetchall():
+            found.setdefault(record_id, {})[sha] = content
     return found
+
+
+def _an_earlier_version(prepared: Prepared, kept: dict[str, object], versions: list) -> bool:
+    """Whether a capture shows a version the record already has, kept before this batch
+    (kept: hash -> content) or in it (versions). The hash covers the raw payload, which a
+    later export of the same version differs in (its edit chain grown, its counters, another
+    file of the same export): such a capture says the same as the kept version when
+    same_content says so."""
+    if prepared.sha256 in kept or any(v[2] == prepared.sha256 for v in versions):
+        return True
+    new = None
+    for content in (*kept.values(), *(v[3] for v in versions)):
+        try:
+            old = orjson.loads(bytes(content) if isinstance(content, memoryview) else content)
+        except (orjson.JSONDecodeError, TypeError):
+            continue
+        if new is None:
+            new = orjson.loads(prepared.content)
+        if isinstance(old, dict) and same_content(old, new):
+            return True
+    return False
 
 
 def _load_current_contents(cursor, pending: dict, items: list) -> None:
