@@ -97,3 +97,10 @@ def test_the_command_lists_and_revokes(client, world):
     call_command("apitoken", username, "--list", stdout=out)
     assert "revoked" in out.getvalue()
     assert ApiToken.objects.filter(revoked_at__isnull=True).count() == 0
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 30, "-1", "x"])
+def test_a_revoke_of_no_token_is_404_not_500(client_as, world, value):
+    """What is posted as the token's id is read as an id or matches nothing: never a 500."""
+    response = client_as(world.communicator).post("/api-nycklar/", {"revoke": value})
+    assert response.status_code == 404

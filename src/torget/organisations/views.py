@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from torget.params import parse_date, parse_id
+from torget.params import form_id, parse_date, parse_id
 
 from . import selectors, services
 from .decorators import person_required
@@ -104,7 +104,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     person = request.person
     if request.method == "POST":
         raw = request.POST.get("revoke", "")
-        token = selectors.api_token_get(person=person, pk=int(raw) if raw.isdigit() else 0)
+        token = selectors.api_token_get(person=person, pk=form_id(raw))
         try:
             services.api_token_revoke(actor=person, token=token)
         except ValidationError as error:

@@ -121,7 +121,7 @@ def export_media(bundle: Bundle, root: str, uri: object, key: str) -> CapturedMe
 def natural_order(names: Iterable[str]) -> list[str]:
     """posts_2.json before posts_10.json, as the platform numbers its parts."""
     return sorted(
-        names, key=lambda n: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", n)]
+        names, key=lambda n: [int(p) if p.isdecimal() else p for p in re.split(r"(\d+)", n)]
     )
 
 
@@ -632,13 +632,13 @@ def _permalink_ids(link: str) -> tuple[str, str, str, str]:
         page, post = path[0], path[2]
     elif path and path[0] in ("permalink.php", "story.php"):
         post, page = query.get("story_fbid", [""])[0], query.get("id", [""])[0]
-    if not page.isdigit():
+    if not page.isdecimal():
         page = ""
-    if not post.isdigit():
+    if not post.isdecimal():
         post = ""
     comment = query.get("comment_id", [""])[0]
     reply = query.get("reply_comment_id", [""])[0]
-    return page, post, comment if comment.isdigit() else "", reply if reply.isdigit() else ""
+    return page, post, comment if comment.isdecimal() else "", reply if reply.isdecimal() else ""
 
 
 def _facebook_media(obj: dict) -> tuple[CapturedMedia, ...]:

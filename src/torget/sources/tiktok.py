@@ -235,7 +235,7 @@ def post_id_of(link: str) -> str:
     query = urllib.parse.parse_qs(parts.query)
     for key in _ID_PARAMETERS:
         value = (query.get(key) or [""])[0]
-        if value.isdigit() and len(value) >= 6:
+        if value.isdecimal() and len(value) >= 6:
             return value
     match = _LONG_NUMBER.search(parts.path)
     return match.group(1) if match else ""
@@ -271,7 +271,7 @@ def _item(section: str, prefix: str, element: dict, user: str, context: ReadCont
             author_handle=handle,
             author_is_organisation=True,
             # A signed CDN address expires within hours: it is kept in the raw payload only.
-            permalink=link if post_id.isdigit() else "",
+            permalink=link if post_id.isdecimal() else "",
             deleted_at=deleted,
         )
     if section == "comments":

@@ -88,25 +88,25 @@ def parse_time(value, key: str = "time", *, strict: bool = False) -> datetime.da
     text = value.strip()
     if len(text) > 64:
         raise SourceError(key, f"not a date and time: {text[:40]!r}…")
-    if len(text) >= 10 and text[4] == "-" and text[:4].isdigit():
+    if len(text) >= 10 and text[4] == "-" and text[:4].isdecimal():
         try:  # the common case first: ISO 8601 as Python reads it (Z, +01:00, +0000)
             return utc(datetime.datetime.fromisoformat(text))
         except ValueError:
             pass
         except OverflowError:
             raise SourceError(key, f"out of range: {text[:40]!r}") from None
-    if text[:4].isdigit() and len(text) >= 10:
+    if text[:4].isdecimal() and len(text) >= 10:
         text = _SLASHED.sub(r"\1-\2-\3", text)
         if text[4] == "-" and _ZONE_NAME.search(text):
             text = _ZONE_NAME.sub("", text) + "+00:00"
     try:
         if _TWITTER.match(text):
             return utc(datetime.datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y"))
-        if text[:4].isdigit() and len(text) >= 10 and text[4] == "-":
+        if text[:4].isdecimal() and len(text) >= 10 and text[4] == "-":
             iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
             iso = _COMPACT_OFFSET.sub(r"\1:\2", iso) if "T" in iso or " " in iso else iso
             return utc(datetime.datetime.fromisoformat(iso))
-        if text.isdigit():
+        if text.isdecimal():
             return from_epoch(int(text), key)
         parsed = email.utils.parsedate_to_datetime(text)
         if parsed is None:

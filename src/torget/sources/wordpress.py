@@ -164,7 +164,7 @@ def _wxr_time(fields: dict, gmt_key: str, local_key: str) -> object:
 
 
 def _number(value: str, key: str) -> str:
-    if not value.isdigit():
+    if not value.isdecimal():
         raise SourceError(key, f"expected a number, found {value[:40]!r}")
     return str(int(value))
 
@@ -447,7 +447,7 @@ def _rendered(obj: dict, key: str) -> str:
 
 def _rest_id(obj: dict, key: str) -> str:
     value = obj.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdecimal():
         raise SourceError(key, f"expected a number, found {value!r:.40}")
     return str(int(value))
 

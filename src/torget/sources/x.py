@@ -93,7 +93,7 @@ _ITEM_ERRORS = (
 
 def snowflake_time(tweet_id: str) -> datetime.datetime | None:
     """When a tweet (or message) with this id was created, to the second; None for old ids."""
-    if not tweet_id.isdigit():
+    if not tweet_id.isdecimal():
         return None
     number = int(tweet_id)
     if number < SMALLEST_SNOWFLAKE or number >= 2**63:
@@ -169,7 +169,7 @@ class _ThreadIndex:
     notes: dict[int, list[tuple[str, list, dict]]] = field(default_factory=dict)
 
     def add_reply(self, child: str, parent: str) -> None:
-        if child.isdigit() and parent.isdigit() and int(child) < 2**63 and int(parent) < 2**63:
+        if child.isdecimal() and parent.isdecimal() and int(child) < 2**63 and int(parent) < 2**63:
             self.children.append(int(child))
             self.parents.append(int(parent))
 
@@ -215,7 +215,7 @@ class _ThreadIndex:
     def root(self, parent: str) -> str:
         """The first post of the thread a reply to `parent` belongs to, as far as the archive
         knows: follow the replies up until one whose parent the archive does not hold."""
-        if not parent.isdigit() or int(parent) >= 2**63:
+        if not parent.isdecimal() or int(parent) >= 2**63:
             return parent
         current, steps = int(parent), 0
         while (above := self.parent_of(current)) is not None and steps < 10_000:
@@ -307,7 +307,7 @@ def _manifest_count(data_types: dict, *keys: str) -> int | None:
             total = 0
             for file in entry["files"]:
                 count = file.get("count") if isinstance(file, dict) else None
-                if isinstance(count, str) and count.isdigit():
+                if isinstance(count, str) and count.isdecimal():
                     total += int(count)
                 elif isinstance(count, int) and not isinstance(count, bool):
                     total += count
@@ -481,7 +481,7 @@ def _media_index(bundle: Bundle) -> dict[str, list[str]]:
         folder = posixpath.basename(posixpath.dirname(name))
         if folder in _MEDIA_FOLDERS:
             owner = posixpath.basename(name).split("-", 1)[0]
-            if owner.isdigit():
+            if owner.isdecimal():
                 found.setdefault(owner, []).append(name)
     return found
 
