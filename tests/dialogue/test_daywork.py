@@ -186,3 +186,13 @@ def test_registering_says_the_reference(client_as, world, forwarded):
     assert "Registrerad som KS 2026/123." in response.content.decode()
     page = client_as(world.registrar).get(reverse("dashboard")).content.decode()
     assert "väntar på registrering" not in page
+
+
+def test_the_package_itself_is_only_for_those_who_see_personal_data_whole(
+    client_as, world, forwarded
+):
+    """Auditors and administrators see the queue masked; the package holds the record whole."""
+    pdf_url = reverse("registration_file", args=[forwarded.pk, "handling.pdf"])
+    for person in (world.auditor, world.admin):
+        assert client_as(person).get(pdf_url).status_code == 403
+    assert client_as(world.registrar).get(pdf_url).status_code == 200

@@ -438,6 +438,14 @@ def registration_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if not person.has_role(Role.REGISTRAR, Role.ORG_ADMIN, Role.AUDITOR):
         raise RoleRequired(_("Only registrars see the registration queue."))
     registration = selectors.registration_get(person=person, pk=pk)
+    if not policy.sees_whole(person):
+        # The package is the record itself, personal data whole (docs/supervision.md).
+        raise RoleRequired(
+            _(
+                "Only registrars and security officers open the package itself: "
+                "it holds personal data unmasked."
+            )
+        )
     if name not in REGISTRATION_FILES or not registration.package:
         raise Http404("No such file.")
     path = Path(registration.package) / name
